@@ -1,0 +1,79 @@
+"""T1: the Bayes floor of the rho label mixture (paper section "Loss floor across the dial").
+
+The data: a fixed rule f maps each key x to one of V classes; the label is f(x) with
+probability rho and uniform over the V classes otherwise.  We derive, from that definition,
+the label distribution, the predictor that minimises expected cross-entropy, the floor H it
+reaches, the Bayes accuracy, dH/drho and the expansion of H at rho = 0.
+
+Assumption: among predictive distributions the optimum gives every non-rule class the same
+probability (the expected loss is convex and symmetric in those classes, so this is no loss).
+"""
+from functools import cache
+
+import numpy as np
+import sympy as sp
+
+from theory.derivation import Derivation, Step, predictor
+from theory.symbols import V, rho
+
+a = sp.Symbol("a", positive=True)  # predicted probability of the rule's class f(x)
+is_rule = sp.Symbol("[c = f(x)]")  # the indicator that class c is the rule's class
+
+
+@cache
+def derive() -> Derivation:
+    label_prob = rho * is_rule + (1 - rho) / V  # P(y = c | x) by the mixture's definition
+    p = label_prob.subs(is_rule, 1)  # the rule's class
+    q = label_prob.subs(is_rule, 0)  # each of the V - 1 other classes
+    assert sp.simplify(p + (V - 1) * q - 1) == 0, "the label distribution must sum to one"
+
+    # Expected cross-entropy of a predictor that puts a on f(x) and (1-a)/(V-1) on each other class.
+    risk = -p * sp.log(a) - (V - 1) * q * sp.log((1 - a) / (V - 1))
+    (a_star,) = sp.solve(sp.diff(risk, a), a)
+    floor = risk.subs(a, a_star).replace(sp.log, lambda arg: sp.log(sp.factor(arg)))
+    accuracy = a_star  # the rule's class has p - q = rho >= 0, so it is the Bayes guess
+    slope = sp.simplify(sp.diff(floor, rho))
+    series = sp.series(floor, rho, 0, 3).removeO()
+    near_zero = sum(sp.factor(series.coeff(rho, k)) * rho**k for k in range(3)) + sp.O(rho**3)
+
+    steps = (
+        Step("By the definition of the mixture, the label distribution given a key $x$ is", sp.Eq(sp.Symbol("P(y=c|x)"), label_prob)),
+        Step("so the rule's class has probability $p$ and each of the $V-1$ others $q$:", sp.Tuple(sp.Eq(sp.Symbol("p"), p), sp.Eq(sp.Symbol("q"), q))),
+        Step("A predictor putting $a$ on $f(x)$ and spreading the rest evenly has expected cross-entropy", sp.Eq(sp.Symbol("R(a)"), risk)),
+        Step("Setting $dR/da = 0$ gives the Bayes predictor, which is the label distribution itself:", sp.Eq(sp.Symbol("a^*"), a_star)),
+        Step("Its risk is the loss floor $H(\\rho)$:", sp.Eq(sp.Symbol("H"), floor)),
+        Step("Differentiating in the dial,", sp.Eq(sp.Symbol("dH/d\\rho"), slope)),
+        Step("and expanding at pure noise,", sp.Eq(sp.Symbol("H"), near_zero)),
+    )
+    return Derivation(
+        target="T1",
+        title="Bayes floor of the label mixture",
+        assumptions="The optimal predictor treats the $V-1$ non-rule classes alike (convexity and symmetry); $0<\\rho<1$.",
+        steps=steps,
+        results={
+            "LabelProbRule": p,
+            "LabelProbOther": q,
+            "BayesFloor": floor,
+            "BayesAccuracy": accuracy,
+            "BayesFloorSlope": slope,
+            "BayesFloorNearNoise": near_zero,
+        },
+    )
+
+
+def bayes_floor(rho_value, n_classes):
+    """H(rho): the lowest expected test cross-entropy (nats) at dial rho with V classes.
+
+    At rho = 1 the derived expression holds 0 * log 0, whose limit is 0; the predictor
+    evaluates the limit there (a test checks it against SymPy's own limit).
+    """
+    rho_value, n_classes = np.broadcast_arrays(np.asarray(rho_value, float), np.asarray(n_classes, float))
+    inside = np.where(rho_value < 1, rho_value, 0.5)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = predictor(derive()["BayesFloor"], rho, V)(inside, n_classes)
+    return np.where(rho_value < 1, value, 0.0)
+
+
+def bayes_accuracy(rho_value, n_classes):
+    """p(rho): the highest expected test accuracy at dial rho with V classes."""
+    return predictor(derive()["BayesAccuracy"], rho, V)(np.asarray(rho_value, float), np.asarray(n_classes, float))

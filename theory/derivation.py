@@ -1,0 +1,46 @@
+"""The shape every derivation shares: its steps (for the appendix) and its results (for the text).
+
+A derivation is a function that starts from a model's definition and returns a
+:class:`Derivation`.  ``theory.export`` prints each result with SymPy's LaTeX printer into
+a macro ``\\Eq<Name>`` and each step into the derivation appendix; the claims ledger and
+the figures call the predictors built from the same results by :func:`predictor`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import sympy as sp
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a derivation: a sentence of prose and the expression it arrives at."""
+
+    text: str
+    expr: sp.Basic
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A derived theory target: the steps shown in the appendix and the named results."""
+
+    target: str  # the paper plan's id, e.g. "T1"
+    title: str  # a short heading for the appendix
+    assumptions: str  # what the derivation takes for granted, in one or two sentences
+    steps: tuple[Step, ...]
+    results: dict[str, sp.Basic] = field(default_factory=dict)  # CamelCase name -> expression
+
+    def __getitem__(self, name: str) -> sp.Basic:
+        return self.results[name]
+
+
+@cache
+def predictor(expr: sp.Basic, *args: sp.Symbol):
+    """A vectorised NumPy function of ``args`` that evaluates ``expr`` (broadcasting like NumPy)."""
+    return sp.lambdify(args, expr, modules="numpy")
+
+
+def equal(a: sp.Basic, b: sp.Basic) -> bool:
+    """True when SymPy proves ``a - b`` simplifies to zero."""
+    return sp.simplify(sp.expand_log(a - b, force=True)) == 0

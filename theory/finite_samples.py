@@ -1,0 +1,72 @@
+"""T3: the finite-sample excess of a per-key categorical estimate (paper section "Loss floor across the dial").
+
+A key seen m times, its labels counted, and the counts' frequencies used as the predictor
+(the maximum-likelihood estimate, which a linear softmax on one-hot keys converges to).
+Its expected test cross-entropy exceeds the floor H of T1 by E KL(P || P_hat).  We expand
+the KL divergence to second order in the estimation error, take the expectation with the
+counts' moments (read off the binomial probability generating function), and sum over the
+classes, arriving at (V - 1)/(2m) + O(1/m^2).
+
+Validity: the expansion needs every class to be seen many times, m (1 - rho)/V >> 1; as
+rho -> 1 the rare classes are unseen and the excess depends on how the estimate is smoothed.
+"""
+from functools import cache
+
+import numpy as np
+import sympy as sp
+
+from theory import bayes_floor
+from theory.derivation import Derivation, Step, predictor
+from theory.symbols import V, m, rho
+
+P = sp.Symbol("P", positive=True)  # one class's probability
+delta = sp.Symbol("delta", real=True)  # the estimation error P_hat - P of that class
+s = sp.Symbol("s")  # the argument of the generating function
+
+
+@cache
+def derive() -> Derivation:
+    # One class's contribution to KL(P || P_hat) with P_hat = P + delta, to second order in delta.
+    kl_term = -P * sp.log((P + delta) / P)
+    kl_series = sp.series(kl_term, delta, 0, 3).removeO()  # -delta + delta^2/(2P)
+
+    # The count of the class among m draws is binomial: generating function (1 - P + P s)^m.
+    pgf = (1 - P + P * s) ** m
+    mean_count = sp.simplify(sp.diff(pgf, s).subs(s, 1))
+    factorial_moment = sp.simplify(sp.diff(pgf, s, 2).subs(s, 1))
+    count_variance = sp.factor(sp.simplify(factorial_moment + mean_count - mean_count**2))
+    mean_error = sp.simplify(mean_count / m - P)  # E delta = 0: the estimate is unbiased
+    error_variance = sp.simplify(count_variance / m**2)  # E delta^2
+
+    expected_term = sp.expand(kl_series.coeff(delta, 1) * mean_error + kl_series.coeff(delta, 2) * error_variance)
+
+    # Sum over classes: the rule's class (P = p) and V - 1 others (P = q), with the T1 probabilities.
+    t1 = bayes_floor.derive()
+    p, q = t1["LabelProbRule"], t1["LabelProbOther"]
+    excess = sp.factor(sp.simplify(expected_term.subs(P, p) + (V - 1) * expected_term.subs(P, q)))
+
+    steps = (
+        Step("One class's term of $\\mathrm{KL}(P\\,\\|\\,\\hat P)$, with estimation error $\\delta = \\hat P - P$, expanded to second order:", sp.Eq(sp.Symbol("-P \\log(1+\\delta/P)"), kl_series)),
+        Step("The class's count among $m$ draws has generating function", sp.Eq(sp.Symbol("G(s)"), pgf)),
+        Step("whose derivatives at $s=1$ give the error's mean and variance:", sp.Tuple(sp.Eq(sp.Symbol("E\\delta"), mean_error), sp.Eq(sp.Symbol("E\\delta^2"), error_variance))),
+        Step("so each class adds, in expectation,", expected_term),
+        Step("and summing the rule's class and the $V-1$ others of the mixture gives the excess over $H$:", sp.Eq(sp.Symbol("E\\,\\mathrm{KL}"), excess)),
+    )
+    return Derivation(
+        target="T3",
+        title="Finite samples: excess loss of the per-key estimate",
+        assumptions="The predictor is the per-key frequency of $m$ independent labels; terms of order $1/m^2$ are dropped, which needs $m(1-\\rho)/V \\gg 1$.",
+        steps=steps,
+        results={"CountVariance": count_variance, "FiniteSampleExcess": excess},
+    )
+
+
+def finite_sample_excess(samples_per_key, n_classes):
+    """(V-1)/(2m): expected excess test cross-entropy (nats) over H of the per-key estimate."""
+    return predictor(derive()["FiniteSampleExcess"], m, V)(np.asarray(samples_per_key, float), np.asarray(n_classes, float))
+
+
+def other_class_count(rho_value, samples_per_key, n_classes):
+    """m (1 - rho)/V: how often each non-rule class is expected per key; T3 needs it >> 1."""
+    q = predictor(bayes_floor.derive()["LabelProbOther"], rho, V)
+    return np.asarray(samples_per_key, float) * q(np.asarray(rho_value, float), np.asarray(n_classes, float))
