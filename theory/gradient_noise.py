@@ -100,6 +100,11 @@ def gradient_noise_scale(rho_value, n_keys):
         return predictor(derive()["GradientNoiseScale"], rho, K)(rho_value, n_keys)
 
 
+def minibatch_sq_norm(rho_value, batch_size, n_classes, n_keys):
+    """E|mean gradient of a size-B minibatch|^2 = |G|^2 + tr(Sigma)/B for the same model."""
+    return predictor(derive()["MinibatchSqNorm"], rho, B, V, K)(*_floats(rho_value, batch_size, n_classes, n_keys))
+
+
 def minibatch_sq_norm_pure_noise(batch_size, n_classes):
     """E|mean gradient of a size-B minibatch|^2 at rho = 0: (1 - 1/V)/B."""
     return predictor(derive()["MinibatchSqNormPureNoise"], B, V)(*_floats(batch_size, n_classes))

@@ -1,9 +1,11 @@
-"""Atomic file writing, shared by every room that writes results (theory, experiments, paper).
+"""File writing and provenance shared by every room that writes results (theory, experiments, paper).
 
 A writer fills a temporary file beside the target and renames it into place, so a killed
-build never leaves a half-written file under the target's name.
+build never leaves a half-written file under the target's name.  ``git_commit`` names the
+code that produced a result, for manifests and the paper's figure captions.
 """
 import os
+import subprocess
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,3 +30,12 @@ def write_text_atomic(target: str | os.PathLike, text: str) -> None:
     """Write ``text`` to ``target`` atomically."""
     with atomic_path(target) as tmp:
         tmp.write_text(text)
+
+
+def git_commit() -> str:
+    """The checkout's commit (with "-dirty" for uncommitted changes), or "unknown" outside git."""
+    try:
+        out = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=12"], capture_output=True, text=True, check=True)
+        return out.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"

@@ -1,0 +1,20 @@
+# Between noise and structure: the paper, built from code.
+#   config -> theory -> experiments -> claims -> figures -> paper
+# Run with `make paper` (default build) or `make smoke`; see README.md.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/theory.smk"
+include: "workflow/rules/experiments.smk"
+include: "workflow/rules/claims.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/paper.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        "paper/build/paper.pdf",

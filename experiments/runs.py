@@ -1,0 +1,52 @@
+"""What every experiment entry point shares: its command line, thread setting, and atomic output.
+
+Each run writes a tidy CSV (one row per measurement) and, beside it, a JSON manifest with the
+config, seeds, package versions, git commit and wall time (paper section "Reproducibility").
+"""
+import argparse
+import json
+import platform
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+from theory.io import atomic_path, git_commit, write_text_atomic
+
+PACKAGES = ("torch", "numpy", "pandas", "sympy")
+
+
+def parser(description: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--config", required=True, type=json.loads, help="the experiment's section of the validated config, as JSON")
+    p.add_argument("--seeds", required=True, type=int, nargs="+")
+    p.add_argument("--threads", type=int, default=1, help="torch CPU threads (Snakemake passes the rule's threads)")
+    p.add_argument("--out", required=True, type=Path, help="the tidy results table (CSV)")
+    p.add_argument("--manifest", required=True, type=Path, help="the run's manifest (JSON)")
+    return p
+
+
+def start(args: argparse.Namespace) -> float:
+    """Fix the thread count and determinism settings; return the start time."""
+    torch.set_num_threads(args.threads)
+    torch.use_deterministic_algorithms(True)
+    return time.perf_counter()
+
+
+def finish(args: argparse.Namespace, table: pd.DataFrame, started: float, **selection) -> None:
+    """Write the results table and its manifest, each atomically."""
+    with atomic_path(args.out) as tmp:
+        table.to_csv(tmp, index=False, float_format="%.10g")
+    manifest = {
+        "config": args.config,
+        "selection": selection,
+        "seeds": args.seeds,
+        "threads": args.threads,
+        "versions": {"python": platform.python_version(), **{name: version(name) for name in PACKAGES}},
+        "git_commit": git_commit(),
+        "wall_time_s": round(time.perf_counter() - started, 3),
+        "rows": len(table),
+    }
+    write_text_atomic(args.manifest, json.dumps(manifest, indent=2) + "\n")

@@ -1,0 +1,41 @@
+"""Summaries over seeds: the mean and its 95% Student-t interval (used by the ledger and the figures)."""
+import math
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+CONFIDENCE = 0.95  # every interval in the paper
+
+
+@cache
+def t_quantile(df: int, level: float = CONFIDENCE) -> float:
+    """The two-sided Student-t quantile: P(|T_df| <= q) = level, by bisection on the integrated density."""
+    grid = np.linspace(0.0, 200.0, 400_001)
+    log_norm = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+    density = np.exp(log_norm - (df + 1) / 2 * np.log1p(grid**2 / df))
+    central = 2 * np.concatenate([[0.0], np.cumsum((density[1:] + density[:-1]) / 2 * np.diff(grid))])
+    return float(np.interp(level, central, grid))
+
+
+def mean_interval(values) -> tuple[float, float, float, int]:
+    """Mean, 95% interval (low, high) and count of the finite values; the interval is NaN for one value."""
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    n = len(x)
+    if n == 0:
+        return math.nan, math.nan, math.nan, 0
+    mean = float(x.mean())
+    if n == 1:
+        return mean, math.nan, math.nan, 1
+    half = t_quantile(n - 1) * float(x.std(ddof=1)) / math.sqrt(n)
+    return mean, mean - half, mean + half, n
+
+
+def summarise(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """One row per group of ``by``: mean, ci_low, ci_high and n_seeds of the column ``value``."""
+    rows = []
+    for key, group in table.groupby(by, dropna=False, sort=True):
+        mean, low, high, n = mean_interval(group["value"])
+        rows.append({**dict(zip(by, key if isinstance(key, tuple) else (key,))), "mean": mean, "ci_low": low, "ci_high": high, "n_seeds": n})
+    return pd.DataFrame(rows)

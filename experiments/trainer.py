@@ -1,0 +1,54 @@
+"""The batched trainer (paper section "Methods: batched ensembles").
+
+Every member of an ensemble (one per seed and grid cell of one shape) trains at once: the
+parameters carry a leading member dimension, the model is mapped over it with vmap, and the
+members' losses are summed, so each member's gradient is exactly its own.  Adam acts
+elementwise, so one Adam over the stacked parameters equals one Adam per member.
+
+A model on one-hot keys sees the data only through the per-key label counts, so full-batch
+training on the counts is training on every sample, at a cost independent of the sample size.
+"""
+import math
+from dataclasses import dataclass
+
+import torch
+from torch.func import vmap
+
+from experiments.models import Model, Params
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    steps: int  # full-batch Adam steps
+    learning_rate: float  # peak step size; it decays to zero on a half cosine
+
+
+def count_loss(logits: torch.Tensor, counts: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy over the samples that the counts describe: (E, K, V), (E, K, V) -> (E,)."""
+    log_probs = torch.log_softmax(logits, dim=-1)
+    return -(counts * log_probs).sum(dim=(1, 2)) / counts.sum(dim=(1, 2))
+
+
+def all_key_logits(model: Model, params: Params, n_keys: int) -> torch.Tensor:
+    """Every member's logits on every key: (E, K, V)."""
+    keys = torch.arange(n_keys)
+    return vmap(model.logits, in_dims=(0, None))(params, keys)
+
+
+def train_on_counts(model: Model, params: Params, counts: torch.Tensor, config: TrainConfig) -> tuple[Params, torch.Tensor]:
+    """Train every member on its own counts (E, K, V); return the trained parameters and final train losses (E,)."""
+    params = {name: p.detach().clone().requires_grad_(True) for name, p in params.items()}
+    n_keys = counts.shape[1]
+    optimizer = torch.optim.Adam(params.values(), lr=config.learning_rate)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 0.5 * (1 + math.cos(math.pi * step / config.steps)))
+    for _ in range(config.steps):
+        # forward: each member's mean cross-entropy on its own counts
+        loss = count_loss(all_key_logits(model, params, n_keys), counts)  # (E,)
+        # backward and step: the sum separates, so each member gets its own gradient
+        optimizer.zero_grad(set_to_none=True)
+        loss.sum().backward()
+        optimizer.step()
+        schedule.step()
+    with torch.no_grad():
+        final = count_loss(all_key_logits(model, params, n_keys), counts)
+    return {name: p.detach() for name, p in params.items()}, final

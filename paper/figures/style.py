@@ -1,0 +1,47 @@
+"""What every figure shares: its command line, reading results, the look, and saving atomically.
+
+Theory is drawn as lines, measurements as points with 95% intervals over seeds.
+"""
+import argparse
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from theory.io import atomic_path  # noqa: E402
+
+WIDTH = 7.0  # inches: the text width of the paper
+COLORS = plt.get_cmap("viridis")
+MARKERS = {"linear": "o", "mlp": "^"}
+
+plt.rcParams.update({"font.size": 8, "axes.titlesize": 8, "legend.fontsize": 6.5, "lines.linewidth": 1.0, "savefig.bbox": "tight"})
+
+
+def parser(description: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--out", type=Path, required=True, help="the figure (PDF)")
+    p.add_argument("tables", type=Path, nargs="+", help="tidy results tables (CSV)")
+    return p
+
+
+def read(paths: list[Path]) -> pd.DataFrame:
+    return pd.concat([pd.read_csv(p) for p in paths], ignore_index=True)
+
+
+def color(i: int, n: int):
+    return COLORS(0.1 + 0.8 * i / max(n - 1, 1))
+
+
+def points(ax, summary: pd.DataFrame, x: str, **style) -> None:
+    """Means over seeds with their 95% intervals."""
+    err = [summary["mean"] - summary["ci_low"], summary["ci_high"] - summary["mean"]]
+    ax.errorbar(summary[x], summary["mean"], yerr=err, linestyle="none", markersize=3.5, capsize=1.5, **style)
+
+
+def save(fig, out: Path) -> None:
+    with atomic_path(out) as tmp:
+        fig.savefig(tmp, format="pdf")
+    plt.close(fig)

@@ -1,0 +1,13 @@
+# Claims: every prediction joined with its measurement in one ledger.
+
+
+rule claims:
+    input:
+        code=EXPERIMENT_CODE,
+        tables=LOSS_FLOOR + GRADIENT_NOISE,
+    output:
+        "results/claims.csv",
+    log:
+        "results/logs/claims.log",
+    shell:
+        "python -m experiments.claims --out {output} {input.tables} > {log} 2>&1"

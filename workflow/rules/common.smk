@@ -1,0 +1,43 @@
+# The validated config, the code each stage depends on, and the lists of results files.
+import json
+from glob import glob
+
+from snakemake.utils import validate
+
+from theory.io import git_commit
+
+if not config:
+    raise WorkflowError(
+        "no config: run through a profile (`snakemake --profile workflow/profiles/smoke`) "
+        "or name one (`--configfile workflow/configs/default.yaml`)"
+    )
+validate(config, "../schemas/config.schema.yaml")
+
+COMMIT = git_commit()  # printed in the paper; a new commit rebuilds only the macros and the PDF
+SEEDS = " ".join(str(seed) for seed in config["seeds"])
+THEORY_CODE = sorted(glob("theory/*.py"))
+EXPERIMENT_CODE = THEORY_CODE + sorted(glob("experiments/*.py"))
+
+LOSS_FLOOR = expand(
+    "results/loss_floor/{model}_V{classes}.csv",
+    model=config["loss_floor"]["models"],
+    classes=config["loss_floor"]["classes"],
+)
+GRADIENT_NOISE = expand(
+    "results/gradient_noise/{model}.csv", model=config["gradient_noise"]["models"]
+)
+FIGURES = {  # figure stem -> the results it plots (script paper/figures/<stem>.py)
+    "e1_loss_floor": LOSS_FLOOR,
+    "e2_gradient_noise": GRADIENT_NOISE,
+}
+
+
+def section(name):
+    """One experiment's config section as JSON, for the job's command line."""
+    return json.dumps(config[name], sort_keys=True)
+
+
+wildcard_constraints:
+    model="[a-z]+",
+    classes=r"\d+",
+    figure="[a-z0-9_]+",
