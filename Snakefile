@@ -5,6 +5,12 @@ from snakemake.utils import min_version
 
 min_version("9.0")
 
+# The default build's config, unless the command line names another (`--configfile`, or a
+# profile such as workflow/profiles/smoke); `--config key=value` overrides apply on top.
+if not workflow.overwrite_configfiles:
+
+    configfile: "workflow/configs/default.yaml"
+
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/theory.smk"

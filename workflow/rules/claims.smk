@@ -7,6 +7,8 @@ rule claims:
         tables=LOSS_FLOOR + GRADIENT_NOISE,
     output:
         "results/claims.csv",
+    conda:
+        ENV
     log:
         "results/logs/claims.log",
     shell:

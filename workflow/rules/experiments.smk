@@ -14,6 +14,8 @@ rule loss_floor:
     resources:
         mem_mb=4000,
         runtime=60,
+    conda:
+        ENV
     log:
         "results/logs/loss_floor/{model}_V{classes}.log",
     shell:
@@ -35,6 +37,8 @@ rule gradient_noise:
     resources:
         mem_mb=4000,
         runtime=60,
+    conda:
+        ENV
     log:
         "results/logs/gradient_noise/{model}.log",
     shell:

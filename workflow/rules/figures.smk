@@ -8,6 +8,8 @@ rule figure:
         tables=lambda wildcards: FIGURES[wildcards.figure],
     output:
         "paper/generated/{figure}.pdf",
+    conda:
+        ENV
     log:
         "results/logs/figures/{figure}.log",
     shell:

@@ -8,6 +8,8 @@ rule ledger:
     output:
         table="paper/generated/ledger_table.tex",
         macros="paper/generated/claims_macros.tex",
+    conda:
+        ENV
     log:
         "results/logs/ledger.log",
     shell:
@@ -22,6 +24,8 @@ rule build_macros:
     params:
         config=lambda wildcards: json.dumps(config, sort_keys=True),
         commit=COMMIT,
+    conda:
+        ENV
     log:
         "results/logs/build_macros.log",
     shell:
@@ -39,6 +43,8 @@ rule paper:
         build="paper/generated/build_macros.tex",
     output:
         "paper/build/paper.pdf",
+    conda:
+        ENV
     log:
         "results/logs/paper.log",
     shell:

@@ -7,6 +7,8 @@ rule theory:
     output:
         macros="paper/generated/theory_macros.tex",
         appendix="paper/generated/derivations.tex",
+    conda:
+        ENV
     log:
         "results/logs/theory.log",
     shell:

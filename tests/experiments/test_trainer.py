@@ -1,0 +1,42 @@
+"""The batched trainer: an ensemble equals its members trained alone, runs are pure functions of
+config and seed, and the linear softmax converges to the per-key frequencies."""
+import numpy as np
+import pandas as pd
+import torch
+
+from experiments import loss_floor, lookup_table
+from experiments.models import MODELS, init_ensemble
+from experiments.trainer import TrainConfig, train_on_counts
+
+CONFIG = {"keys": 6, "rho": [0.0, 0.6], "samples_per_key": [40, 400], "steps": 200, "learning_rate": 0.05,
+          "models": {"linear": {}, "mlp": {"hidden": 8}}}
+
+
+def _counts(seeds, rho=0.5, n_keys=6, n_classes=3, m=50):
+    return torch.tensor(np.stack([lookup_table.label_counts(s, lookup_table.rule_table(s, n_keys, n_classes), rho, n_classes, m) for s in seeds]), dtype=torch.float32)
+
+
+def test_ensemble_members_train_exactly_as_alone():
+    model, seeds, config = MODELS["mlp"], [0, 1, 2], TrainConfig(steps=50, learning_rate=0.05)
+    counts = _counts(seeds)
+    together, loss_together = train_on_counts(model, init_ensemble(model, seeds, 6, 3, {"hidden": 8}), counts, config)
+    for i, seed in enumerate(seeds):
+        alone, loss_alone = train_on_counts(model, init_ensemble(model, [seed], 6, 3, {"hidden": 8}), counts[i : i + 1], config)
+        for name in alone:
+            assert torch.allclose(together[name][i], alone[name][0], atol=1e-5), name
+        assert torch.allclose(loss_together[i], loss_alone[0], atol=1e-6)
+
+
+def test_same_config_and_seed_give_identical_numbers():
+    first = loss_floor.run(CONFIG, [0, 1], "mlp", 3)
+    second = loss_floor.run(CONFIG, [0, 1], "mlp", 3)
+    pd.testing.assert_frame_equal(first, second, check_exact=True)
+    other_seed = loss_floor.run(CONFIG, [0, 2], "mlp", 3)
+    assert not first["value"].equals(other_seed["value"])
+
+
+def test_linear_softmax_reaches_the_train_optimum():
+    table = loss_floor.run({**CONFIG, "steps": 1000}, [0], "linear", 3)
+    wide = table.pivot_table(index=["rho", "samples_per_key"], columns="quantity", values="value")
+    gap = wide["train_loss"] - wide["train_loss_optimum"]
+    assert (gap.abs() < 1e-4).all(), gap
