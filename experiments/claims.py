@@ -21,7 +21,9 @@ from experiments.stats import summarise
 from theory.bayes_floor import bayes_accuracy, bayes_floor
 from theory.finite_samples import finite_sample_excess, other_class_count
 from theory.gradient_noise import gradient_noise_scale, gradient_sq_norm, gradient_trace, mean_gradient_sq_norm, minibatch_sq_norm_pure_noise
+from theory.deep_linear import mixture_half_time
 from theory.io import atomic_path
+from theory.regression_mixture import mixture_test_risk, mixture_train_mse
 
 COLUMNS = ["claim", "experiment", "params", "predicted", "measured", "ci_low", "ci_high", "n_seeds", "statistic", "verdict", "source"]
 
@@ -40,6 +42,7 @@ class Claim:
     rationale: str  # why this tolerance, stated before measuring
     source: str  # where the prediction comes from
     select: Callable[[Cells], pd.Series] = lambda cells: pd.Series(True, index=cells.index)  # cells covered
+    reference: str | None = None  # a quantity holding theory's value per run on that run's own data: its mean is column "reference"
 
 
 def absolute(tol: float):
@@ -63,8 +66,27 @@ def linear(cells: Cells) -> pd.Series:
     return cells["model"] == "linear"
 
 
+def away_from_threshold(cells: Cells) -> pd.Series:
+    """T4's risks are finite with finite variance only away from d = n: d/n <= 3/4 or >= 5/4."""
+    ratio = cells["features"] / cells["samples"]
+    return (ratio <= 0.75) | (ratio >= 1.25)
+
+
+def dial_ends(cells: Cells) -> pd.Series:
+    return cells["rho"].isin([0.0, 1.0])
+
+
+def train_mse_tolerance(cells: Cells, predicted: np.ndarray) -> np.ndarray:
+    """Four standard errors: the train error's sum over sigma_eff^2 is chi^2 with n - d degrees of freedom
+    under T4, so one fit's MSE has relative sd sqrt(2/(n-d)); the mean is over seeds x repeats fits."""
+    fits = cells["n_seeds"] * cells["repeats"]
+    return 4 * np.abs(predicted) * np.sqrt(2 / (cells["samples"] - cells["features"]) / fits)
+
+
 E1_CELL = ("model", "classes", "keys", "rho", "samples_per_key")
 E2_CELL = ("model", "classes", "keys", "rho", "batch_size")
+E3_CELL = ("samples", "features", "rho", "step", "repeats", "teacher_norm_sq", "noise_variance")
+E4_CELL = ("dimension", "rho", "samples", "mode", "singular_value", "init")
 
 CLAIMS = (
     Claim("T1.bayes_floor", "E1", "loss_floor", "test_loss", E1_CELL,
@@ -100,6 +122,35 @@ CLAIMS = (
           predict=lambda c: minibatch_sq_norm_pure_noise(c["batch_size"], c["classes"]), tolerance=relative(0.05),
           rationale="5%; each batch size averages >= 64 minibatch norms per seed",
           source="derived here (T2)", select=lambda c: linear(c) & (c["rho"] == 0)),
+    Claim("T4.train_mse", "E3", "least_squares", "train_mse", E3_CELL,
+          predict=lambda c: mixture_train_mse(c["rho"], c["samples"], c["features"], c["teacher_norm_sq"], c["noise_variance"]),
+          tolerance=train_mse_tolerance, rationale="four standard errors of a chi-square mean (train_mse_tolerance)",
+          source="Hastie et al. 2022 (T4)", select=lambda c: dial_ends(c) & (c["features"] < c["samples"]) & (c["rho"] < 1)),
+    Claim("T4.test_risk", "E3", "least_squares", "test_risk", E3_CELL,
+          predict=lambda c: mixture_test_risk(c["rho"], c["samples"], c["features"], c["teacher_norm_sq"], c["noise_variance"]),
+          tolerance=relative(0.1), rationale="10%; away from d = n the risk's spread over 512 fits is a few %",
+          source="Hastie et al. 2022 (T4)", select=lambda c: dial_ends(c) & away_from_threshold(c) & ~((c["rho"] == 1) & (c["features"] < c["samples"]))),
+    Claim("E3.continuation_train_mse", "E3", "least_squares", "train_mse", E3_CELL,
+          predict=lambda c: mixture_train_mse(c["rho"], c["samples"], c["features"], c["teacher_norm_sq"], c["noise_variance"]),
+          tolerance=train_mse_tolerance, rationale="as T4.train_mse: whether the mixture's noise acts as Gaussian noise of its variance",
+          source="T4 continued inward (derived here)", select=lambda c: ~dial_ends(c) & (c["features"] < c["samples"])),
+    Claim("E3.continuation_test_risk", "E3", "least_squares", "test_risk", E3_CELL,
+          predict=lambda c: mixture_test_risk(c["rho"], c["samples"], c["features"], c["teacher_norm_sq"], c["noise_variance"]),
+          tolerance=relative(0.1), rationale="as T4.test_risk",
+          source="T4 continued inward (derived here)", select=lambda c: ~dial_ends(c) & away_from_threshold(c)),
+    Claim("T5.gradient_flow_loss", "E3", "least_squares", "gd_loss", E3_CELL,
+          predict=lambda c: c["reference"], tolerance=relative(0.03), reference="gd_eigen_sum",
+          rationale="3%; gradient descent with step eta multiplies a mode's loss by about exp(-k eta^2 lambda^2) relative to the flow, "
+                    "a change of order eta lambda (lambda t) <= 2% on the modes that still hold loss at t",
+          source="standard eigen-mode solution (T5)"),
+    Claim("T6.mixture_half_time", "E4", "deep_linear", "half_time", E4_CELL,
+          predict=lambda c: mixture_half_time(c["rho"], c["singular_value"], c["init"]), tolerance=relative(0.1),
+          rationale="10%; at large n sampling moves rho s by a few % and the record grid adds under 0.25 time units",
+          source="Saxe et al. 2014; rho-delay derived here (T6)"),
+    Claim("T6.mixture_final_strength", "E4", "deep_linear", "final_strength", E4_CELL,
+          predict=lambda c: c["rho"] * c["singular_value"], tolerance=relative(0.05),
+          rationale="5%; the final map is the data's least-squares map, rho W* up to sampling error of order sigma_eff/sqrt(n)",
+          source="Saxe et al. 2014; rho-delay derived here (T6)"),
 )
 
 
@@ -108,6 +159,9 @@ def evaluate(claim: Claim, results: pd.DataFrame) -> pd.DataFrame:
     rows = results[results["quantity"] == claim.quantity]
     cell = [c for c in claim.cell if c in rows.columns]
     cells = summarise(rows, cell)
+    if claim.reference:
+        reference = summarise(results[results["quantity"] == claim.reference], cell)[cell + ["mean"]]
+        cells = cells.merge(reference.rename(columns={"mean": "reference"}), on=cell, how="left")
     cells = cells[np.asarray(claim.select(cells), dtype=bool)].reset_index(drop=True)
     if cells.empty:
         return pd.DataFrame(columns=COLUMNS)

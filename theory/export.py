@@ -11,11 +11,11 @@ from pathlib import Path
 
 import sympy as sp
 
-from theory import bayes_floor, capacity, deep_linear, finite_samples, gradient_flow, gradient_noise, least_squares, zipf_skills
+from theory import bayes_floor, capacity, deep_linear, finite_samples, gradient_flow, gradient_noise, least_squares, regression_mixture, zipf_skills
 from theory.derivation import Derivation
 from theory.io import write_text_atomic
 
-DERIVATIONS = (bayes_floor, gradient_noise, finite_samples, least_squares, gradient_flow, deep_linear, zipf_skills, capacity)  # in the order of the paper plan
+DERIVATIONS = (bayes_floor, gradient_noise, finite_samples, least_squares, regression_mixture, gradient_flow, deep_linear, zipf_skills, capacity)  # in the order of the paper plan
 
 
 def macros(derivations: list[Derivation]) -> str:

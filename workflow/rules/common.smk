@@ -14,6 +14,13 @@ SEEDS = " ".join(str(seed) for seed in config["seeds"])
 THEORY_CODE = sorted(glob("theory/*.py"))
 EXPERIMENT_CODE = THEORY_CODE + sorted(glob("experiments/*.py"))
 
+
+def code(*modules):
+    """The source files a training job runs: its experiment's modules, the shared ones and theory/."""
+    shared = ["experiments/__init__.py", "experiments/runs.py", "experiments/lookup_table.py"]
+    return THEORY_CODE + shared + [f"experiments/{module}.py" for module in modules]
+
+
 LOSS_FLOOR = expand(
     "results/loss_floor/{model}_V{classes}.csv",
     model=config["loss_floor"]["models"],
@@ -22,9 +29,15 @@ LOSS_FLOOR = expand(
 GRADIENT_NOISE = expand(
     "results/gradient_noise/{model}.csv", model=config["gradient_noise"]["models"]
 )
+LEAST_SQUARES = expand(
+    "results/least_squares/d{features}.csv", features=config["least_squares"]["features"]
+)
+DEEP_LINEAR = ["results/deep_linear/all.csv"]
 FIGURES = {  # figure stem -> the results it plots (script paper/figures/<stem>.py)
     "e1_loss_floor": LOSS_FLOOR,
     "e2_gradient_noise": GRADIENT_NOISE,
+    "e3_least_squares": LEAST_SQUARES,
+    "e4_deep_linear": DEEP_LINEAR,
 }
 
 
@@ -36,4 +49,5 @@ def section(name):
 wildcard_constraints:
     model="[a-z]+",
     classes=r"\d+",
+    features=r"\d+",
     figure="[a-z0-9_]+",

@@ -3,7 +3,7 @@
 
 rule loss_floor:
     input:
-        code=EXPERIMENT_CODE,
+        code=code("loss_floor", "models", "trainer"),
     output:
         table="results/loss_floor/{model}_V{classes}.csv",
         manifest="results/loss_floor/{model}_V{classes}.json",
@@ -26,7 +26,7 @@ rule loss_floor:
 
 rule gradient_noise:
     input:
-        code=EXPERIMENT_CODE,
+        code=code("gradient_noise", "models"),
     output:
         table="results/gradient_noise/{model}.csv",
         manifest="results/gradient_noise/{model}.json",
@@ -43,5 +43,51 @@ rule gradient_noise:
         "results/logs/gradient_noise/{model}.log",
     shell:
         "python -m experiments.gradient_noise --model {wildcards.model}"
+        " --seeds {params.seeds} --config {params.config:q} --threads {threads}"
+        " --out {output.table} --manifest {output.manifest} > {log} 2>&1"
+
+
+rule least_squares:
+    input:
+        code=code("least_squares"),
+    output:
+        table="results/least_squares/d{features}.csv",
+        manifest="results/least_squares/d{features}.json",
+    params:
+        config=lambda wildcards: section("least_squares"),
+        seeds=SEEDS,
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    conda:
+        ENV
+    log:
+        "results/logs/least_squares/d{features}.log",
+    shell:
+        "python -m experiments.least_squares --features {wildcards.features}"
+        " --seeds {params.seeds} --config {params.config:q} --threads {threads}"
+        " --out {output.table} --manifest {output.manifest} > {log} 2>&1"
+
+
+rule deep_linear:
+    input:
+        code=code("deep_linear"),
+    output:
+        table="results/deep_linear/all.csv",
+        manifest="results/deep_linear/all.json",
+    params:
+        config=lambda wildcards: section("deep_linear"),
+        seeds=SEEDS,
+    threads: 2
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    conda:
+        ENV
+    log:
+        "results/logs/deep_linear/all.log",
+    shell:
+        "python -m experiments.deep_linear"
         " --seeds {params.seeds} --config {params.config:q} --threads {threads}"
         " --out {output.table} --manifest {output.manifest} > {log} 2>&1"

@@ -1,0 +1,97 @@
+"""E3: least squares between noise and teacher (tests T4, T5 and T4's continuation inward).
+
+Data: n isotropic Gaussian samples with d features; the label is the teacher's x^T beta
+(|beta|^2 = r^2) with probability rho, else an independent N(0, sigma^2) draw.  For one d,
+every (rho, seed, repeat) is one member of one batched program: one batched pseudo-inverse
+gives every minimum-norm least-squares fit, and one batched loop runs full-batch gradient
+descent.  Each seed's measurement is its mean over ``repeats`` independent data sets.
+
+    train_mse      |y - X w|^2 / n of the minimum-norm fit
+    test_risk      E (y0 - x0^T w)^2 = rho |beta - w|^2 + (1 - rho)(sigma^2 + |w|^2), exact over x0
+    gd_loss        the loss of gradient descent from w = 0 after ``step`` steps (gd_features only)
+    gd_eigen_sum   T5's eigen-sum (1/2n) sum_k (u_k^T y)^2 e^{-2 lambda_k t}, t = lr x step, on the same data
+
+    python -m experiments.least_squares --features 32 --seeds 0 1 --config '{...}' --out ... --manifest ...
+"""
+import itertools
+
+import numpy as np
+import pandas as pd
+import torch
+
+from experiments import runs
+from experiments.lookup_table import rng_for
+from theory.gradient_flow import gradient_flow_loss
+
+
+def draw(seed: int, n: int, d: int, rho: float, r2: float, sigma2: float, repeats: int):
+    """(X, y, beta) for ``repeats`` data sets of one cell: shapes (R, n, d), (R, n), (R, d)."""
+    rng = rng_for(seed, "least_squares", n, d, float(rho), repeats)
+    x = rng.normal(size=(repeats, n, d))
+    beta = rng.normal(size=(repeats, d))
+    beta *= np.sqrt(r2) / np.linalg.norm(beta, axis=1, keepdims=True)
+    teacher = np.einsum("rnd,rd->rn", x, beta)
+    y = np.where(rng.random((repeats, n)) < rho, teacher, rng.normal(scale=np.sqrt(sigma2), size=(repeats, n)))
+    return x, y, beta
+
+
+def gradient_descent(x: torch.Tensor, y: torch.Tensor, learning_rate: float, record: list[int]) -> torch.Tensor:
+    """Full-batch GD on |y - Xw|^2/(2n) from w = 0 for every member; the loss at each recorded step: (E, S)."""
+    n = x.shape[1]
+    w = torch.zeros(x.shape[0], x.shape[2], dtype=x.dtype)
+    losses = []
+    for step in range(max(record) + 1):
+        residual = torch.einsum("end,ed->en", x, w) - y  # (E, n)
+        if step in record:
+            losses.append((residual**2).sum(dim=1) / (2 * n))
+        w = w - learning_rate * torch.einsum("end,en->ed", x, residual) / n
+    return torch.stack(losses, dim=1)
+
+
+def run(config: dict, seeds: list[int], n_features: int) -> pd.DataFrame:
+    n, r2, sigma2, repeats = config["samples"], config["teacher_norm_sq"], config["noise_variance"], config["repeats"]
+    cells = list(itertools.product(config["rho"], seeds))
+    data = [draw(s, n, n_features, r, r2, sigma2, repeats) for r, s in cells]
+    x = torch.tensor(np.concatenate([dx for dx, _, _ in data]))  # (E, n, d), E = cells x repeats
+    y = torch.tensor(np.concatenate([dy for _, dy, _ in data]))  # (E, n)
+    beta = torch.tensor(np.concatenate([db for _, _, db in data]))  # (E, d)
+    dial = torch.tensor(np.repeat([r for r, _ in cells], repeats))  # (E,)
+
+    # the minimum-norm least-squares fit of every member at once
+    w = torch.einsum("edn,en->ed", torch.linalg.pinv(x), y)
+    train_mse = ((torch.einsum("end,ed->en", x, w) - y) ** 2).mean(dim=1)
+    test_risk = dial * ((beta - w) ** 2).sum(dim=1) + (1 - dial) * (sigma2 + (w**2).sum(dim=1))
+    per_cell = {"train_mse": train_mse, "test_risk": test_risk}
+    design = {"samples": n, "features": n_features, "repeats": repeats, "teacher_norm_sq": r2, "noise_variance": sigma2}
+    rows = [
+        {**design, "rho": r, "seed": s, "step": pd.NA, "quantity": q, "value": float(v.reshape(len(cells), repeats)[i].mean())}
+        for q, v in per_cell.items()
+        for i, (r, s) in enumerate(cells)
+    ]
+
+    # gradient descent against T5's eigen-sum on the same data
+    if n_features in config["gd_features"]:
+        record = sorted({0, *np.unique(np.geomspace(1, config["gd_steps"], 12).astype(int))})
+        measured = gradient_descent(x, y, config["gd_learning_rate"], record).reshape(len(cells), repeats, -1).mean(dim=1)
+        eigenvalues, vectors = torch.linalg.eigh(x @ x.transpose(1, 2) / n)  # of X X^T / n, (E, n)
+        projections = torch.einsum("enk,en->ek", vectors, y)
+        times = config["gd_learning_rate"] * np.asarray(record, float)
+        theory = gradient_flow_loss(times[:, None], eigenvalues.numpy()[None], projections.numpy()[None], n)  # (S, E)
+        theory = theory.T.reshape(len(cells), repeats, -1).mean(axis=1)
+        for (i, (r, s)), (j, step) in itertools.product(enumerate(cells), enumerate(record)):
+            for q, v in (("gd_loss", float(measured[i, j])), ("gd_eigen_sum", float(theory[i, j]))):
+                rows.append({**design, "rho": r, "seed": s, "step": step, "quantity": q, "value": v})
+    return pd.DataFrame(rows).astype({"step": "Int64"})
+
+
+def main() -> None:
+    p = runs.parser(__doc__)
+    p.add_argument("--features", required=True, type=int, help="d, the number of features of this job's fits")
+    args = p.parse_args()
+    started = runs.start(args)
+    table = run(args.config, args.seeds, args.features)
+    runs.finish(args, table, started, features=args.features)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""The rho mixture in regression, and T4 continued inward (paper section "Least squares between noise and teacher").
+
+The labels: with probability rho the teacher's y = x^T beta (|beta| = r, x isotropic Gaussian),
+otherwise an independent N(0, sigma^2) label.  From that definition we derive the conditional
+mean and variance of a label: the mixture acts as an effective teacher rho beta plus noise of
+variance rho(1 - rho)(x^T beta)^2 + (1 - rho) sigma^2, whose average over x is the effective noise
+variance sigma_eff^2 = rho(1 - rho) r^2 + (1 - rho) sigma^2.
+
+The continuation: T4's least-squares results with r -> rho r and sigma^2 -> sigma_eff^2.  That
+treats the mixture's noise as Gaussian and independent of x, which it is not (its variance grows
+with (x^T beta)^2): an assumption, exact only at rho = 0 and rho = 1, which E3 tests in between.
+"""
+from functools import cache
+
+import numpy as np
+import sympy as sp
+from sympy.stats import Bernoulli, E, Normal, variance
+
+from theory import least_squares
+from theory.derivation import Derivation, Step, predictor
+from theory.symbols import d, n, r, rho, sigma
+
+teacher_output = sp.Symbol("f", real=True)  # x^T beta for one input x
+sigma_eff = sp.Symbol("sigma_eff", positive=True)  # the effective noise's standard deviation
+
+
+@cache
+def derive() -> Derivation:
+    from_teacher = Bernoulli("B", rho)  # 1: the teacher's label
+    noise = Normal("epsilon", 0, sigma)
+    label = from_teacher * teacher_output + (1 - from_teacher) * noise
+    cond_mean = sp.simplify(E(label))
+    cond_variance = sp.factor(sp.simplify(variance(label)))
+    # average over x: E (x^T beta)^2 = |beta|^2 = r^2 for isotropic x
+    noise_variance = sp.factor(cond_variance.subs(teacher_output**2, r**2))
+    effective_teacher_sq = sp.factor(sp.diff(cond_mean, teacher_output) ** 2 * r**2)
+
+    t4 = least_squares.derive()
+    effective = {sigma: sp.sqrt(noise_variance), r: sp.sqrt(effective_teacher_sq)}
+    train_mse = sp.factor(t4["NoiseTrainMse"].subs(effective))
+    under_risk = sp.factor(t4["NoiseTestRisk"].subs(effective))
+    over_risk = sp.simplify(noise_variance + t4["OverparamExcessRisk"].subs(effective))
+
+    steps = (
+        Step("A label of the mixture, with $B \\sim \\mathrm{Bernoulli}(\\rho)$, $f = x^T\\beta$ and $\\varepsilon \\sim N(0,\\sigma^2)$:", sp.Eq(sp.Symbol("y"), label)),
+        Step("has conditional mean and variance", sp.Tuple(sp.Eq(sp.Symbol("E[y|x]"), cond_mean), sp.Eq(sp.Symbol("Var[y|x]"), cond_variance))),
+        Step("so the effective teacher is $\\rho\\beta$, of squared norm", sp.Eq(sp.Symbol("r_{eff}^2"), effective_teacher_sq)),
+        Step("and, averaging over isotropic $x$ ($E f^2 = r^2$), the effective noise variance is", sp.Eq(sp.Symbol("\\sigma_{eff}^2"), noise_variance)),
+        Step("Continuing T4 inward (the mixture's noise treated as Gaussian and independent of $x$), the train error and the test risk below and above the interpolation threshold are",
+             sp.Tuple(train_mse, under_risk, over_risk)),
+    )
+    return Derivation(
+        target="T4",
+        title="The rho mixture in regression: T4 continued inward",
+        assumptions="Isotropic Gaussian inputs; the continuation treats the mixture's noise, whose variance depends on $x$, as Gaussian noise of the same average variance.",
+        steps=steps,
+        results={
+            "MixtureNoiseVariance": noise_variance,
+            "MixtureTrainMse": train_mse,
+            "MixtureTestRiskUnder": under_risk,
+            "MixtureTestRiskOver": over_risk,
+        },
+    )
+
+
+def mixture_train_mse(rho_value, n_samples, n_features, r2, sigma2):
+    """sigma_eff^2 (1 - d/n): the continuation's expected train MSE (d < n)."""
+    return predictor(derive()["MixtureTrainMse"], rho, n, d, r, sigma)(*_floats(rho_value, n_samples, n_features, np.sqrt(r2), np.sqrt(sigma2)))
+
+
+def mixture_test_risk(rho_value, n_samples, n_features, r2, sigma2):
+    """The continuation's expected test risk: below (d < n - 1) or above (d > n + 1) the threshold; NaN between."""
+    args = _floats(rho_value, n_samples, n_features, np.sqrt(r2), np.sqrt(sigma2))
+    with np.errstate(divide="ignore", invalid="ignore"):  # each branch is used only on its own side
+        under = predictor(derive()["MixtureTestRiskUnder"], rho, n, d, r, sigma)(*args)
+        over = predictor(derive()["MixtureTestRiskOver"], rho, n, d, r, sigma)(*args)
+    n_arr, d_arr = args[1], args[2]
+    return np.where(d_arr < n_arr - 1, under, np.where(d_arr > n_arr + 1, over, np.nan))
+
+
+def _floats(*values):
+    return [np.asarray(v, dtype=float) for v in values]
