@@ -59,7 +59,6 @@ def main() -> None:
     axes[1].legend(frameon=False)
     axes[2].axhline(1, color="k", linewidth=0.6)
     axes[2].set_xscale("log")
-    axes[2].xaxis.set_minor_formatter(plt.NullFormatter())
     axes[2].set_xlabel(r"$\rho s$")
     axes[2].set_ylabel(r"final strength / $\rho s$")
     axes[2].set_title("(c) final strength")
