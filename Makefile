@@ -2,13 +2,15 @@
 #   make paper   the real paper -> paper/build/paper.pdf (about 20 minutes on 2 cores)
 #   make smoke   the same paper from tiny grids, marked SMOKE (about 2 minutes)
 #   make test    the tests (they run the smoke build end to end)
+#   make verify  rebuild the smoke results from clean and compare them with workflow/checksums/smoke.sha256
+#   make checksums  record those checksums for this machine (after a change that moves the smoke results)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 TEX_PACKAGES := latexmk texlive-latex-base texlive-latex-recommended texlive-fonts-recommended
 export PATH := $(CURDIR)/$(BIN):$(PATH)  # the workflow's jobs run the venv's python
 
-.PHONY: paper smoke test setup tex clean
+.PHONY: paper smoke test verify checksums setup tex clean
 
 paper: setup tex
 	$(BIN)/snakemake --profile workflow/profiles/default
@@ -22,13 +24,19 @@ test: setup
 	@$(MAKE) --no-print-directory tex || echo "make test: TeX is missing, so the tests that build a PDF will be skipped (they say why)."
 	$(BIN)/python -m pytest
 
+verify: setup
+	$(BIN)/python workflow/scripts/verify.py
+
+checksums: setup
+	$(BIN)/python workflow/scripts/verify.py --record
+
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is needed, found " + sys.version' \
 		|| { echo "make: set PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[cluster]'
 	touch $@
 
 # TeX Live from Debian's packages: installed when missing and we are root, else the command to run.

@@ -3,7 +3,8 @@
 For one model and one number of classes V, every cell (rho, samples per key m, seed) of the
 grid trains together as one ensemble on its own per-key label counts.  After training we
 measure each member's test cross-entropy and accuracy under the exact label distribution
-(no test-set noise), its final train loss and the lowest train loss its counts allow.
+(no test-set noise), its final train loss and the lowest train loss its counts allow.  A member
+whose loss became NaN or infinite gets ``diverged`` = 1 and NaN measurements (0 otherwise).
 
     python -m experiments.loss_floor --model linear --classes 10 --seeds 0 1 \
         --config '{"keys": 64, "rho": [0, 0.5, 1], "samples_per_key": [100, 2000], ...}' \
@@ -33,7 +34,8 @@ def run(config: dict, seeds: list[int], model_name: str, n_classes: int) -> pd.D
     # train: one member per cell, initialised by its seed alone
     params = init_ensemble(model, [s for _, _, s in cells], n_keys, n_classes, config["models"][model_name])
     train = TrainConfig(steps=config["steps"], learning_rate=config["learning_rate"])
-    params, train_loss = train_on_counts(model, params, torch.tensor(counts, dtype=torch.float32), train)
+    params, train_loss, diverged = train_on_counts(model, params, torch.tensor(counts, dtype=torch.float32), train)
+    diverged = diverged.numpy()
 
     # measure: test loss and accuracy under the exact distribution, and the train optimum
     with torch.no_grad():
@@ -41,6 +43,7 @@ def run(config: dict, seeds: list[int], model_name: str, n_classes: int) -> pd.D
     test_loss = -(truth * log_probs).sum(axis=2).mean(axis=1)
     guesses = log_probs.argmax(axis=2)  # (E, K)
     test_accuracy = np.take_along_axis(truth, guesses[..., None], axis=2)[..., 0].mean(axis=1)
+    test_loss, test_accuracy = np.where(diverged, np.nan, test_loss), np.where(diverged, np.nan, test_accuracy)
     freq = counts / counts.sum(axis=2, keepdims=True)
     train_optimum = -(counts * np.log(np.where(counts > 0, freq, 1.0))).sum(axis=(1, 2)) / counts.sum(axis=(1, 2))
 
@@ -49,6 +52,7 @@ def run(config: dict, seeds: list[int], model_name: str, n_classes: int) -> pd.D
         "test_accuracy": test_accuracy,
         "train_loss": train_loss.double().numpy(),
         "train_loss_optimum": train_optimum,
+        "diverged": diverged.astype(float),
     }
     rows = [
         {"model": model_name, "keys": n_keys, "classes": n_classes, "rho": r, "samples_per_key": m, "seed": s, "quantity": q, "value": values[i]}

@@ -2,6 +2,8 @@
 
 Each run writes a tidy CSV (one row per measurement) and, beside it, a JSON manifest with the
 config, seeds, package versions, git commit and wall time (paper section "Reproducibility").
+Runs flagged diverged (rows with quantity "diverged" and value 1) are counted in the manifest
+and listed, with their configs, in the job's log (README "When something goes wrong").
 """
 import argparse
 import json
@@ -37,6 +39,9 @@ def start(args: argparse.Namespace) -> float:
 
 def finish(args: argparse.Namespace, table: pd.DataFrame, started: float, **selection) -> None:
     """Write the results table and its manifest, each atomically."""
+    diverged = table[(table["quantity"] == "diverged") & (table["value"] > 0)]
+    if len(diverged):
+        print(f"{len(diverged)} runs diverged (loss NaN or infinite); their measurements are NaN:\n{diverged.to_string(index=False)}")
     with atomic_path(args.out) as tmp:
         table.to_csv(tmp, index=False, float_format="%.10g")
     manifest = {
@@ -48,5 +53,6 @@ def finish(args: argparse.Namespace, table: pd.DataFrame, started: float, **sele
         "git_commit": git_commit(),
         "wall_time_s": round(time.perf_counter() - started, 3),
         "rows": len(table),
+        "diverged": len(diverged),
     }
     write_text_atomic(args.manifest, json.dumps(manifest, indent=2) + "\n")

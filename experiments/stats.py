@@ -33,9 +33,11 @@ def mean_interval(values) -> tuple[float, float, float, int]:
 
 
 def summarise(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """One row per group of ``by``: mean, ci_low, ci_high and n_seeds of the column ``value``."""
+    """One row per group of ``by``: mean, ci_low, ci_high and n_seeds of the finite values of the column
+    ``value``, and n_diverged, the runs whose value is NaN or infinite (diverged), left out of the mean."""
     rows = []
     for key, group in table.groupby(by, dropna=False, sort=True):
         mean, low, high, n = mean_interval(group["value"])
-        rows.append({**dict(zip(by, key if isinstance(key, tuple) else (key,))), "mean": mean, "ci_low": low, "ci_high": high, "n_seeds": n})
+        rows.append({**dict(zip(by, key if isinstance(key, tuple) else (key,))), "mean": mean, "ci_low": low, "ci_high": high, "n_seeds": n,
+                     "n_diverged": len(group) - n})
     return pd.DataFrame(rows)

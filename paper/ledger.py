@@ -52,7 +52,7 @@ def full_table(ledger: pd.DataFrame) -> str:
     head = r"claim & parameters & predicted & measured & 95\% interval & stat & verdict \\"
     lines = [r"\begin{longtable}{p{2.6cm}p{4.6cm}rrrrl}", r"\toprule", head, r"\midrule", r"\endhead"]
     for row in ledger.itertuples(index=False):
-        verdict = "pass" if row.verdict == "pass" else r"\textbf{fail}"
+        verdict = ("pass" if row.verdict == "pass" else r"\textbf{fail}") + (f" ({row.n_diverged} diverged)" if row.n_diverged else "")
         interval = f"[{number(row.ci_low)}, {number(row.ci_high)}]"
         lines.append(f"{tex(row.claim)} & {tex(params(row.params))} & {number(row.predicted)} & {number(row.measured)} & {interval} & {number(row.statistic)} & {verdict} \\\\")
     lines += [r"\bottomrule", r"\end{longtable}"]

@@ -1,7 +1,9 @@
 """File writing and provenance shared by every room that writes results (theory, experiments, paper).
 
 A writer fills a temporary file beside the target and renames it into place, so a killed
-build never leaves a half-written file under the target's name.  ``git_commit`` names the
+build never leaves a half-written file under the target's name; the temporary that a SIGKILL
+leaves behind is removed when the target is next written (Snakemake reruns that job, as its
+output is incomplete; README "When something goes wrong").  ``git_commit`` names the
 code that produced a result, for manifests and the paper's figure captions.
 """
 import os
@@ -16,6 +18,8 @@ def atomic_path(target: str | os.PathLike):
     """Yield a temporary path beside ``target``; on success rename it to ``target``, else remove it."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):  # a killed writer's; one job writes a target
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
     try:

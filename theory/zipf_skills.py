@@ -162,3 +162,8 @@ def skill_emergence_time(rank_k, alpha_value, n_skills, target_value, initial_va
     normaliser = 1 / zipf_frequencies(alpha_value, n_skills)[0]  # p_1 = 1/Z
     args = (np.asarray(rank_k, float), float(alpha_value), normaliser, float(target_value), float(initial_value), float(learning_rate))
     return predictor(derive()["SkillEmergenceTime"], k, alpha, Z, target, initial, eta)(*args)
+
+
+def skill_emergence_exponent(alpha_value):
+    """1 + alpha: the emergence time T_k grows as k to this power."""
+    return predictor(derive()["SkillEmergenceExponent"], alpha)(np.asarray(alpha_value, float))

@@ -19,9 +19,9 @@ def _counts(seeds, rho=0.5, n_keys=6, n_classes=3, m=50):
 def test_ensemble_members_train_exactly_as_alone():
     model, seeds, config = MODELS["mlp"], [0, 1, 2], TrainConfig(steps=50, learning_rate=0.05)
     counts = _counts(seeds)
-    together, loss_together = train_on_counts(model, init_ensemble(model, seeds, 6, 3, {"hidden": 8}), counts, config)
+    together, loss_together, _ = train_on_counts(model, init_ensemble(model, seeds, 6, 3, {"hidden": 8}), counts, config)
     for i, seed in enumerate(seeds):
-        alone, loss_alone = train_on_counts(model, init_ensemble(model, [seed], 6, 3, {"hidden": 8}), counts[i : i + 1], config)
+        alone, loss_alone, _ = train_on_counts(model, init_ensemble(model, [seed], 6, 3, {"hidden": 8}), counts[i : i + 1], config)
         for name in alone:
             assert torch.allclose(together[name][i], alone[name][0], atol=1e-5), name
         assert torch.allclose(loss_together[i], loss_alone[0], atol=1e-6)

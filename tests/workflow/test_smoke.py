@@ -1,6 +1,5 @@
 """The smoke build end to end: config -> theory -> experiments -> claims -> figures -> PDF."""
 import json
-import shutil
 
 import pandas as pd
 import pytest
@@ -10,10 +9,8 @@ from experiments.claims import CLAIMS
 
 
 @pytest.mark.slow
-def test_smoke_build_runs_end_to_end(repo_copy, snakemake):
-    has_tex = shutil.which("latexmk") and shutil.which("pdflatex")
-    targets = [] if has_tex else ["results/claims.csv", "paper/generated/e1_loss_floor.pdf", "paper/generated/e2_gradient_noise.pdf"]
-    result = snakemake(repo_copy, "--profile", "workflow/profiles/smoke", *targets)
+def test_smoke_build_runs_end_to_end(smoke_build, snakemake):
+    repo_copy, result, has_tex = smoke_build.path, smoke_build.result, not smoke_build.select
     assert result.returncode == 0, result.stderr[-4000:]
 
     # every claim of the slice has ledger rows, each with a verdict
@@ -34,7 +31,7 @@ def test_smoke_build_runs_end_to_end(repo_copy, snakemake):
     assert "\\SmokeBuildtrue" in (repo_copy / "paper/generated/build_macros.tex").read_text() or not has_tex
 
     # a second run finds nothing to do
-    again = snakemake(repo_copy, "--profile", "workflow/profiles/smoke", *targets)
+    again = snakemake(repo_copy, "--profile", "workflow/profiles/smoke", *smoke_build.select)
     assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr
 
     if not has_tex:

@@ -4,7 +4,7 @@
 rule claims:
     input:
         code=EXPERIMENT_CODE,
-        tables=LOSS_FLOOR + GRADIENT_NOISE + LEAST_SQUARES + DEEP_LINEAR,
+        tables=LOSS_FLOOR + GRADIENT_NOISE + LEAST_SQUARES + DEEP_LINEAR + ZIPF_SCALING + CAPACITY,
     output:
         "results/claims.csv",
     conda:

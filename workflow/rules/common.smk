@@ -33,11 +33,17 @@ LEAST_SQUARES = expand(
     "results/least_squares/d{features}.csv", features=config["least_squares"]["features"]
 )
 DEEP_LINEAR = ["results/deep_linear/all.csv"]
+ZIPF_SCALING = expand("results/zipf_scaling/{part}.csv", part=["data", "size", "emergence"])
+CAPACITY = expand(
+    "results/capacity/noise_N{weights}.csv", weights=config["capacity"]["weights"]
+) + ["results/capacity/mixture.csv"]
 FIGURES = {  # figure stem -> the results it plots (script paper/figures/<stem>.py)
     "e1_loss_floor": LOSS_FLOOR,
     "e2_gradient_noise": GRADIENT_NOISE,
     "e3_least_squares": LEAST_SQUARES,
     "e4_deep_linear": DEEP_LINEAR,
+    "e5_zipf_scaling": ZIPF_SCALING,
+    "e6_capacity": CAPACITY,
 }
 
 
@@ -50,4 +56,6 @@ wildcard_constraints:
     model="[a-z]+",
     classes=r"\d+",
     features=r"\d+",
+    part="[a-z]+",
+    weights=r"\d+",
     figure="[a-z0-9_]+",

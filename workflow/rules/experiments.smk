@@ -91,3 +91,74 @@ rule deep_linear:
         "python -m experiments.deep_linear"
         " --seeds {params.seeds} --config {params.config:q} --threads {threads}"
         " --out {output.table} --manifest {output.manifest} > {log} 2>&1"
+
+
+# E5 and E6 run on one thread: their tensors are small enough that two such jobs side by side
+# (Snakemake with 2 cores) use both cores better than one job on two threads (measured).
+rule zipf_scaling:
+    input:
+        code=code("zipf_scaling", "threshold_unit", "models", "trainer"),
+    output:
+        table="results/zipf_scaling/{part}.csv",
+        manifest="results/zipf_scaling/{part}.json",
+    params:
+        config=lambda wildcards: section("zipf_scaling"),
+        seeds=SEEDS,
+    threads: 1
+    resources:
+        mem_mb=3000,
+        runtime=20,
+    conda:
+        ENV
+    log:
+        "results/logs/zipf_scaling/{part}.log",
+    shell:
+        "python -m experiments.zipf_scaling --part {wildcards.part}"
+        " --seeds {params.seeds} --config {params.config:q} --threads {threads}"
+        " --out {output.table} --manifest {output.manifest} > {log} 2>&1"
+
+
+rule capacity_noise:
+    input:
+        code=code("capacity", "threshold_unit"),
+    output:
+        table="results/capacity/noise_N{weights}.csv",
+        manifest="results/capacity/noise_N{weights}.json",
+    params:
+        config=lambda wildcards: section("capacity"),
+        seeds=SEEDS,
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=20,
+    conda:
+        ENV
+    log:
+        "results/logs/capacity/noise_N{weights}.log",
+    shell:
+        "python -m experiments.capacity --part noise --weights {wildcards.weights}"
+        " --seeds {params.seeds} --config {params.config:q} --threads {threads}"
+        " --out {output.table} --manifest {output.manifest} > {log} 2>&1"
+
+
+rule capacity_mixture:
+    input:
+        code=code("capacity", "threshold_unit"),
+    output:
+        table="results/capacity/mixture.csv",
+        manifest="results/capacity/mixture.json",
+    params:
+        config=lambda wildcards: section("capacity"),
+        seeds=SEEDS,
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=20,
+    conda:
+        ENV
+    log:
+        "results/logs/capacity/mixture.log",
+    shell:
+        "python -m experiments.capacity --part mixture"
+        " --seeds {params.seeds} --config {params.config:q} --threads {threads}"
+        " --out {output.table} --manifest {output.manifest} > {log} 2>&1"
