@@ -39,7 +39,7 @@ def run(config: dict, seeds: list[int], model_name: str, n_classes: int) -> pd.D
 
     # measure: test loss and accuracy under the exact distribution, and the train optimum
     with torch.no_grad():
-        log_probs = torch.log_softmax(all_key_logits(model, params, n_keys), dim=-1).double().numpy()
+        log_probs = torch.log_softmax(all_key_logits(model, params), dim=-1).double().numpy()
     test_loss = -(truth * log_probs).sum(axis=2).mean(axis=1)
     guesses = log_probs.argmax(axis=2)  # (E, K)
     test_accuracy = np.take_along_axis(truth, guesses[..., None], axis=2)[..., 0].mean(axis=1)

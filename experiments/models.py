@@ -26,6 +26,17 @@ def mlp_logits(params: Params, keys: torch.Tensor) -> torch.Tensor:
     return hidden @ params["W2"] + params["b2"]  # (N, V)
 
 
+# The logits of every key at once, for any leading member dimensions: the one-hot input of key x
+# selects row x, so the table needs no gather (whose backward, deterministic, is slow).
+def linear_table(params: Params) -> torch.Tensor:
+    return params["W"]  # (..., K, V)
+
+
+def mlp_table(params: Params) -> torch.Tensor:
+    hidden = torch.relu(params["W1"] + params["b1"].unsqueeze(-2))  # (..., K, H)
+    return hidden @ params["W2"] + params["b2"].unsqueeze(-2)  # (..., K, V)
+
+
 def _uniform(generator: torch.Generator, shape: tuple[int, ...], fan_in: int) -> torch.Tensor:
     bound = 1.0 / math.sqrt(fan_in)  # torch.nn.Linear's default initialisation
     return (torch.rand(shape, generator=generator) * 2 - 1) * bound
@@ -49,9 +60,10 @@ def init_mlp(seed: int, n_keys: int, n_classes: int, hidden: int) -> Params:
 class Model:
     init: Callable[..., Params]  # (seed, K, V, **options) -> one member's parameters
     logits: Callable[[Params, torch.Tensor], torch.Tensor]  # (params, keys (N,)) -> logits (N, V)
+    table: Callable[[Params], torch.Tensor]  # params -> every key's logits (..., K, V)
 
 
-MODELS = {"linear": Model(init_linear, linear_logits), "mlp": Model(init_mlp, mlp_logits)}
+MODELS = {"linear": Model(init_linear, linear_logits, linear_table), "mlp": Model(init_mlp, mlp_logits, mlp_table)}
 
 
 def init_ensemble(model: Model, seeds: list[int], n_keys: int, n_classes: int, options: dict) -> Params:

@@ -1,8 +1,8 @@
 """The batched trainer (paper section "Methods: batched ensembles").
 
 Every member of an ensemble (one per seed and grid cell of one shape) trains at once: the
-parameters carry a leading member dimension, the model is mapped over it with vmap, and the
-members' losses are summed, so each member's gradient is exactly its own.  Adam acts
+parameters carry a leading member dimension, the model computes every member's logits table
+in batched tensor operations, and the members' losses are summed, so each member's gradient is exactly its own.  Adam acts
 elementwise, so one Adam over the stacked parameters equals one Adam per member.
 
 A model on one-hot keys sees the data only through the per-key label counts, so full-batch
@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import torch
-from torch.func import vmap
 
 from experiments.models import Model, Params
 
@@ -45,22 +44,20 @@ def count_loss(logits: torch.Tensor, counts: torch.Tensor) -> torch.Tensor:
     return -(counts * log_probs).sum(dim=(1, 2)) / counts.sum(dim=(1, 2))
 
 
-def all_key_logits(model: Model, params: Params, n_keys: int) -> torch.Tensor:
+def all_key_logits(model: Model, params: Params) -> torch.Tensor:
     """Every member's logits on every key: (E, K, V)."""
-    keys = torch.arange(n_keys)
-    return vmap(model.logits, in_dims=(0, None))(params, keys)
+    return model.table(params)
 
 
 def train_on_counts(model: Model, params: Params, counts: torch.Tensor, config: TrainConfig) -> Trained:
     """Train every member on its own counts (E, K, V); return its parameters, final train loss and divergence flag."""
     params = {name: p.detach().clone().requires_grad_(True) for name, p in params.items()}
-    n_keys = counts.shape[1]
     optimizer = torch.optim.Adam(params.values(), lr=config.learning_rate)
     schedule = cosine_schedule(optimizer, config.steps)
     diverged = torch.zeros(counts.shape[0], dtype=torch.bool)  # (E,)
     for _ in range(config.steps):
         # forward: each member's mean cross-entropy on its own counts
-        loss = count_loss(all_key_logits(model, params, n_keys), counts)  # (E,)
+        loss = count_loss(all_key_logits(model, params), counts)  # (E,)
         diverged |= ~torch.isfinite(loss.detach())
         # backward and step: the sum separates, so each member gets its own gradient
         optimizer.zero_grad(set_to_none=True)
@@ -68,6 +65,6 @@ def train_on_counts(model: Model, params: Params, counts: torch.Tensor, config: 
         optimizer.step()
         schedule.step()
     with torch.no_grad():
-        final = count_loss(all_key_logits(model, params, n_keys), counts)
+        final = count_loss(all_key_logits(model, params), counts)
     diverged |= ~torch.isfinite(final)
     return Trained({name: p.detach() for name, p in params.items()}, final.masked_fill(diverged, math.nan), diverged)

@@ -91,7 +91,7 @@ def run_data(config: dict, seeds: list[int]) -> pd.DataFrame:
 
     # measure: error and loss under the Zipf distribution; per seed, their exponents in n
     with torch.no_grad():
-        logits = all_key_logits(model, trained.params, n_keys).double()  # (E, K, V)
+        logits = all_key_logits(model, trained.params).double()  # (E, K, V)
     answers = torch.from_numpy(np.stack([tables[s] for _, _, s in cells]))  # (E, K)
     p = np.stack([frequencies[a] for a, _, _ in cells])  # (E, K)
     log_prob = torch.log_softmax(logits, dim=-1).gather(-1, answers[..., None])[..., 0].numpy()

@@ -40,3 +40,12 @@ def test_linear_softmax_reaches_the_train_optimum():
     wide = table.pivot_table(index=["rho", "samples_per_key"], columns="quantity", values="value")
     gap = wide["train_loss"] - wide["train_loss_optimum"]
     assert (gap.abs() < 1e-4).all(), gap
+
+
+def test_logits_table_is_every_keys_logits():
+    for name, model in MODELS.items():
+        params = init_ensemble(model, [0, 1], 5, 3, {"hidden": 4} if name == "mlp" else {})
+        table = model.table(params)  # (E, K, V)
+        for e in range(2):
+            one = {k: v[e] for k, v in params.items()}
+            assert torch.allclose(table[e], model.logits(one, torch.arange(5)), atol=1e-6), name
