@@ -109,7 +109,8 @@ def _check_recursion(closed: sp.Basic, largest: int = 12) -> None:
 def cover_separable_fraction(n_points, n_weights):
     """2^{1-P} sum_{i<N} binom(P-1, i): the chance that a random labelling of P points is separable by N weights."""
     exact = predictor(derive()["CoverSeparableFraction"].rewrite(sp.factorial), P, N)  # factorials: exact integers
-    return np.vectorize(lambda p, n_w: exact(int(p), int(n_w)), otypes=[float])(n_points, n_weights)
+    # binom(P-1, i) vanishes for i >= P, so the sum may stop at min(N, P): the factorials stay defined and P <= N gives 1
+    return np.vectorize(lambda p, n_w: exact(int(p), min(int(n_w), int(p))), otypes=[float])(n_points, n_weights)
 
 
 def bits_stored_lower_bound(n_facts, n_values, train_loss):

@@ -29,7 +29,7 @@ import numpy as np
 import sympy as sp
 from sympy.stats import Bernoulli, E, Normal
 
-from theory.derivation import Derivation, Step, predictor
+from theory.derivation import Derivation, Step, floats, predictor
 from theory.symbols import rho, s, sigma, t, u0
 
 w1, w2 = sp.symbols("w_1 w_2", positive=True)  # the mode's weight in the first and in the second layer
@@ -100,28 +100,24 @@ def derive() -> Derivation:
 
 def saxe_mode_strength(time, strength_s, initial):
     """u(t) = s e^{2st}/(e^{2st} - 1 + s/u0): a mode's strength at rho = 1."""
-    return predictor(derive()["SaxeModeStrength"], t, s, u0)(*_floats(time, strength_s, initial))
+    return predictor(derive()["SaxeModeStrength"], t, s, u0)(*floats(time, strength_s, initial))
 
 
 def saxe_half_time(strength_s, initial):
     """(1/(2s)) ln((s - u0)/u0): when a mode reaches s/2 at rho = 1."""
-    return predictor(derive()["SaxeHalfTime"], s, u0)(*_floats(strength_s, initial))
+    return predictor(derive()["SaxeHalfTime"], s, u0)(*floats(strength_s, initial))
 
 
 def saxe_transition_width(strength_s, margin):
     """(1/s) ln((s - epsilon)/epsilon): the time from epsilon to s - epsilon, independent of u0."""
-    return predictor(derive()["SaxeTransitionWidth"], s, epsilon)(*_floats(strength_s, margin))
+    return predictor(derive()["SaxeTransitionWidth"], s, epsilon)(*floats(strength_s, margin))
 
 
 def mixture_mode_strength(time, rho_value, strength_s, initial):
     """u(t) under the rho mixture: Saxe's sigmoid with s replaced by rho s."""
-    return predictor(derive()["MixtureModeStrength"], t, rho, s, u0)(*_floats(time, rho_value, strength_s, initial))
+    return predictor(derive()["MixtureModeStrength"], t, rho, s, u0)(*floats(time, rho_value, strength_s, initial))
 
 
 def mixture_half_time(rho_value, strength_s, initial):
     """(1/(2 rho s)) ln((rho s - u0)/u0): when a mode reaches half its final strength rho s."""
-    return predictor(derive()["MixtureHalfTime"], rho, s, u0)(*_floats(rho_value, strength_s, initial))
-
-
-def _floats(*values):
-    return [np.asarray(v, dtype=float) for v in values]
+    return predictor(derive()["MixtureHalfTime"], rho, s, u0)(*floats(rho_value, strength_s, initial))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 import random
 
+import numpy as np
 import sympy as sp
 
 
@@ -34,6 +35,11 @@ class Derivation:
 
     def __getitem__(self, name: str) -> sp.Basic:
         return self.results[name]
+
+
+def floats(*values) -> list:
+    """Each value as a float NumPy array, ready for a predictor."""
+    return [np.asarray(v, dtype=float) for v in values]
 
 
 @cache

@@ -15,7 +15,7 @@ import numpy as np
 import sympy as sp
 
 from theory import bayes_floor
-from theory.derivation import Derivation, Step, predictor
+from theory.derivation import Derivation, Step, floats, predictor
 from theory.symbols import B, K, V, rho
 
 z_label, z_other, z_rest = sp.symbols("z_y z_j z_o", real=True)  # logits: the label's, another class's, the rest
@@ -85,30 +85,26 @@ def gradient_sq_norm(n_classes):
 
 def mean_gradient_sq_norm(rho_value, n_classes, n_keys):
     """|G|^2 for the linear softmax on K one-hot keys at zero initialisation."""
-    return predictor(derive()["WeightGradMeanSqNorm"], rho, V, K)(*_floats(rho_value, n_classes, n_keys))
+    return predictor(derive()["WeightGradMeanSqNorm"], rho, V, K)(*floats(rho_value, n_classes, n_keys))
 
 
 def gradient_trace(rho_value, n_classes, n_keys):
     """tr(Sigma), the per-sample gradient covariance trace, for the same model."""
-    return predictor(derive()["WeightGradTrace"], rho, V, K)(*_floats(rho_value, n_classes, n_keys))
+    return predictor(derive()["WeightGradTrace"], rho, V, K)(*floats(rho_value, n_classes, n_keys))
 
 
 def gradient_noise_scale(rho_value, n_keys):
     """B_noise = tr(Sigma)/|G|^2 for the same model (infinite at rho = 0)."""
-    rho_value, n_keys = _floats(rho_value, n_keys)
+    rho_value, n_keys = floats(rho_value, n_keys)
     with np.errstate(divide="ignore"):
         return predictor(derive()["GradientNoiseScale"], rho, K)(rho_value, n_keys)
 
 
 def minibatch_sq_norm(rho_value, batch_size, n_classes, n_keys):
     """E|mean gradient of a size-B minibatch|^2 = |G|^2 + tr(Sigma)/B for the same model."""
-    return predictor(derive()["MinibatchSqNorm"], rho, B, V, K)(*_floats(rho_value, batch_size, n_classes, n_keys))
+    return predictor(derive()["MinibatchSqNorm"], rho, B, V, K)(*floats(rho_value, batch_size, n_classes, n_keys))
 
 
 def minibatch_sq_norm_pure_noise(batch_size, n_classes):
     """E|mean gradient of a size-B minibatch|^2 at rho = 0: (1 - 1/V)/B."""
-    return predictor(derive()["MinibatchSqNormPureNoise"], B, V)(*_floats(batch_size, n_classes))
-
-
-def _floats(*values):
-    return [np.asarray(v, dtype=float) for v in values]
+    return predictor(derive()["MinibatchSqNormPureNoise"], B, V)(*floats(batch_size, n_classes))

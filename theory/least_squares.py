@@ -25,7 +25,7 @@ import numpy as np
 import sympy as sp
 from sympy.stats import ChiSquared, E
 
-from theory.derivation import Derivation, Step, predictor
+from theory.derivation import Derivation, Step, floats, predictor
 from theory.symbols import d, n, r, sigma
 
 X = sp.MatrixSymbol("X", n, d)  # the design matrix, one sample per row
@@ -96,19 +96,15 @@ def derive() -> Derivation:
 
 def noise_train_mse(n_samples, n_features, sigma2):
     """sigma^2 (1 - d/n): expected training MSE of least squares on pure noise (d < n)."""
-    return predictor(derive()["NoiseTrainMse"], n, d, sigma)(*_floats(n_samples, n_features, np.sqrt(sigma2)))
+    return predictor(derive()["NoiseTrainMse"], n, d, sigma)(*floats(n_samples, n_features, np.sqrt(sigma2)))
 
 
 def noise_test_risk(n_samples, n_features, sigma2):
     """sigma^2 (n - 1)/(n - d - 1): expected test risk of least squares on pure noise (d < n - 1)."""
-    return predictor(derive()["NoiseTestRisk"], n, d, sigma)(*_floats(n_samples, n_features, np.sqrt(sigma2)))
+    return predictor(derive()["NoiseTestRisk"], n, d, sigma)(*floats(n_samples, n_features, np.sqrt(sigma2)))
 
 
 def overparam_excess_risk(n_samples, n_features, r2, sigma2):
     """r^2 (1 - n/d) + sigma^2 n/(d - n - 1): excess risk of the minimum-norm fit (d > n + 1)."""
-    args = _floats(n_samples, n_features, np.sqrt(r2), np.sqrt(sigma2))
+    args = floats(n_samples, n_features, np.sqrt(r2), np.sqrt(sigma2))
     return predictor(derive()["OverparamExcessRisk"], n, d, r, sigma)(*args)
-
-
-def _floats(*values):
-    return [np.asarray(v, dtype=float) for v in values]

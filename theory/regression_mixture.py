@@ -17,7 +17,7 @@ import sympy as sp
 from sympy.stats import Bernoulli, E, Normal, variance
 
 from theory import least_squares
-from theory.derivation import Derivation, Step, predictor
+from theory.derivation import Derivation, Step, floats, predictor
 from theory.symbols import d, n, r, rho, sigma
 
 teacher_output = sp.Symbol("f", real=True)  # x^T beta for one input x
@@ -66,18 +66,14 @@ def derive() -> Derivation:
 
 def mixture_train_mse(rho_value, n_samples, n_features, r2, sigma2):
     """sigma_eff^2 (1 - d/n): the continuation's expected train MSE (d < n)."""
-    return predictor(derive()["MixtureTrainMse"], rho, n, d, r, sigma)(*_floats(rho_value, n_samples, n_features, np.sqrt(r2), np.sqrt(sigma2)))
+    return predictor(derive()["MixtureTrainMse"], rho, n, d, r, sigma)(*floats(rho_value, n_samples, n_features, np.sqrt(r2), np.sqrt(sigma2)))
 
 
 def mixture_test_risk(rho_value, n_samples, n_features, r2, sigma2):
     """The continuation's expected test risk: below (d < n - 1) or above (d > n + 1) the threshold; NaN between."""
-    args = _floats(rho_value, n_samples, n_features, np.sqrt(r2), np.sqrt(sigma2))
+    args = floats(rho_value, n_samples, n_features, np.sqrt(r2), np.sqrt(sigma2))
     with np.errstate(divide="ignore", invalid="ignore"):  # each branch is used only on its own side
         under = predictor(derive()["MixtureTestRiskUnder"], rho, n, d, r, sigma)(*args)
         over = predictor(derive()["MixtureTestRiskOver"], rho, n, d, r, sigma)(*args)
     n_arr, d_arr = args[1], args[2]
     return np.where(d_arr < n_arr - 1, under, np.where(d_arr > n_arr + 1, over, np.nan))
-
-
-def _floats(*values):
-    return [np.asarray(v, dtype=float) for v in values]

@@ -88,3 +88,8 @@ def test_bits_estimator_on_a_synthetic_memoriser():
     train_loss = -np.log(probs[np.arange(n_facts), answers]).mean()
     block_bits = stored.sum() * np.log2(n_values / block)  # what the model knows about the answers
     assert np.isclose(capacity.bits_stored_lower_bound(n_facts, n_values, train_loss), block_bits)
+
+
+def test_fewer_points_than_weights_are_always_separable():
+    assert np.allclose(capacity.cover_separable_fraction([1, 3, 5, 6], [6, 6, 6, 6]), 1.0)
+    assert capacity.cover_separable_fraction(7, 6) < 1.0
