@@ -1,5 +1,5 @@
 # The two commands a reader needs: `make paper` and `make test`. Both set up what they need.
-#   make paper   the real paper -> paper/build/paper.pdf (about 20 minutes on 2 cores)
+#   make paper   the real paper -> paper/build/paper.pdf (about 11 minutes on 2 cores)
 #   make smoke   the same paper from tiny grids, marked SMOKE (about 2 minutes)
 #   make test    the tests (they run the smoke build end to end)
 #   make verify  rebuild the smoke results from clean and compare them with workflow/checksums/smoke.sha256
@@ -8,7 +8,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 TEX_PACKAGES := latexmk texlive-latex-base texlive-latex-recommended texlive-fonts-recommended
-export PATH := $(CURDIR)/$(BIN):$(PATH)  # the workflow's jobs run the venv's python
+# The workflow's jobs run the venv's python.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: paper smoke test verify checksums setup tex clean
 
