@@ -28,17 +28,19 @@ def main() -> None:
     for ax, quantity, theory in ((axes[0], "test_loss", bayes_floor), (axes[1], "test_accuracy", bayes_accuracy)):
         for i, v in enumerate(classes):
             c = style.color(i, len(classes))
-            ax.plot(dial, theory(dial, v), color=c, label=f"theory, V={v}")
+            ax.plot(dial, theory(dial, v), color=c, label=f"V={v}")
             for model, marker in style.MARKERS.items():
                 rows = largest[(largest["classes"] == v) & (largest["model"] == model) & (largest["quantity"] == quantity)]
                 if len(rows):
-                    style.points(ax, summarise(rows, cell), "rho", color=c, marker=marker, label=f"{model}, V={v}")
+                    style.points(ax, summarise(rows, cell), "rho", color=c, marker=marker)
         ax.set_xlabel(r"dial $\rho$")
     axes[0].set_ylabel("test cross-entropy (nats)")
     axes[0].set_title(f"(a) loss floor, m = {largest['samples_per_key'].max()}")
     axes[1].set_ylabel("test accuracy")
     axes[1].set_title("(b) accuracy")
-    axes[0].legend(ncol=1, frameon=False)
+    for model, marker in style.MARKERS.items():  # one legend entry per model, in grey
+        axes[0].plot([], [], linestyle="none", marker=marker, color="0.4", label=model)
+    axes[0].legend(ncol=1, frameon=False, loc="upper right")
 
     # (c) finite-sample excess over the floor, linear model, middle V
     v = classes[len(classes) // 2]
@@ -60,7 +62,7 @@ def main() -> None:
     axes[2].set_xlabel("samples per key m")
     axes[2].set_ylabel("test loss minus H (nats)")
     axes[2].set_title(f"(c) finite-sample excess, V = {v}")
-    axes[2].legend(ncol=2, frameon=False)
+    axes[2].legend(ncol=1, frameon=False, loc="center left")
     style.save(fig, args.out)
 
 
