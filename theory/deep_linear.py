@@ -25,7 +25,6 @@ of x with mean 0; the rule-or-noise choice independent of x.
 """
 from functools import cache
 
-import numpy as np
 import sympy as sp
 from sympy.stats import Bernoulli, E, Normal
 

@@ -8,7 +8,6 @@ import sys
 
 import numpy as np
 import pandas as pd
-import pytest
 import torch
 
 from experiments import claims, loss_floor, lookup_table, runs
