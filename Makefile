@@ -2,16 +2,19 @@
 #   make paper   the real paper -> paper/build/paper.pdf (about 11 minutes on 2 cores)
 #   make smoke   the same paper from tiny grids, marked SMOKE (about 2 minutes)
 #   make test    the tests (they run the smoke build end to end)
-#   make verify  rebuild the smoke results from clean and compare them with workflow/checksums/smoke.sha256
-#   make checksums  record those checksums for this machine (after a change that moves the smoke results)
+#   make verify  rebuild the smoke results from clean and compare them with the recorded ones (workflow/reference/):
+#                numerically on any machine, bitwise on one with the recording machine's fingerprint
+#   make reference  record this machine's smoke results and checksums (after a change that moves them), and the
+#                default ledger of results/ when it is a default build's
+#   make compare REF=<results folder or commit>  the ledger cells whose verdict or interval differ from REF's
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-TEX_PACKAGES := latexmk texlive-latex-base texlive-latex-recommended texlive-fonts-recommended
+TEX_PACKAGES := latexmk texlive-latex-base texlive-latex-recommended texlive-fonts-recommended poppler-utils
 # The workflow's jobs run the venv's python.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: paper smoke test verify checksums setup tex clean
+.PHONY: paper smoke test verify reference compare setup tex clean
 
 paper: setup tex
 	$(BIN)/snakemake --profile workflow/profiles/default
@@ -28,8 +31,13 @@ test: setup
 verify: setup
 	$(BIN)/python workflow/scripts/verify.py
 
-checksums: setup
+reference: setup
 	$(BIN)/python workflow/scripts/verify.py --record
+	$(BIN)/python workflow/scripts/compare.py --record-default results
+
+REF ?= workflow/reference/default
+compare: setup
+	$(BIN)/python workflow/scripts/compare.py $(REF) results
 
 setup: $(VENV)/.installed
 
@@ -40,9 +48,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[cluster]'
 	touch $@
 
-# TeX Live from Debian's packages: installed when missing and we are root, else the command to run.
+# TeX Live (and poppler-utils' pdffonts, for the figure font test) from Debian's packages: installed when missing and we are root, else the command to run.
 tex:
-	@if command -v latexmk >/dev/null && command -v pdflatex >/dev/null && command -v bibtex >/dev/null; then :; \
+	@if command -v latexmk >/dev/null && command -v pdflatex >/dev/null && command -v bibtex >/dev/null && command -v pdffonts >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "Installing TeX Live from Debian's packages: $(TEX_PACKAGES)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES); \
