@@ -7,6 +7,9 @@
 #   make reference  record this machine's smoke results and checksums (after a change that moves them), and the
 #                default ledger of results/ when it is a default build's
 #   make compare REF=<results folder or commit>  the ledger cells whose verdict or interval differ from REF's
+#   make arxiv   the submission tarball -> paper/build/arxiv.tar.gz (of the default build; PROFILE=smoke for the smoke's)
+#   make report  Snakemake's HTML report -> paper/build/report.html: every figure with its caption, rule, code and
+#                parameters, and the full claims ledger as a sortable table (PROFILE=smoke for the smoke build's)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,7 +17,8 @@ TEX_PACKAGES := latexmk texlive-latex-base texlive-latex-recommended texlive-fon
 # The workflow's jobs run the venv's python.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: paper smoke test verify reference compare setup tex clean
+PROFILE ?= default
+.PHONY: paper smoke test verify reference compare arxiv report setup tex clean
 
 paper: setup tex
 	$(BIN)/snakemake --profile workflow/profiles/default
@@ -23,6 +27,15 @@ paper: setup tex
 smoke: setup tex
 	$(BIN)/snakemake --profile workflow/profiles/smoke
 	@echo "The smoke paper: paper/build/paper.pdf (marked SMOKE BUILD)"
+
+arxiv: setup tex
+	$(BIN)/snakemake --profile workflow/profiles/$(PROFILE) paper/build/arxiv.tar.gz
+	@echo "The submission tarball: paper/build/arxiv.tar.gz"
+
+report: setup tex
+	$(BIN)/snakemake --profile workflow/profiles/$(PROFILE)
+	$(BIN)/snakemake --profile workflow/profiles/$(PROFILE) --report paper/build/report.html
+	@echo "The report: paper/build/report.html"
 
 test: setup
 	@$(MAKE) --no-print-directory tex || echo "make test: TeX is missing, so the tests that build a PDF will be skipped (they say why)."

@@ -13,11 +13,12 @@ from functools import cache
 import numpy as np
 import sympy as sp
 
-from theory.derivation import Derivation, Step, predictor
+from theory.derivation import Derivation, Readable, Step, predictor, written
 from theory.symbols import V, rho
 
 a = sp.Symbol("a", positive=True)  # predicted probability of the rule's class f(x)
 is_rule = sp.Symbol("[c = f(x)]")  # the indicator that class c is the rule's class
+p_named, q_named = sp.symbols("p q", positive=True)  # the paper's names for the label probabilities (printing only)
 
 
 @cache
@@ -57,6 +58,11 @@ def derive() -> Derivation:
             "BayesAccuracy": accuracy,
             "BayesFloorSlope": slope,
             "BayesFloorNearNoise": near_zero,
+        },
+        readable={  # as the paper writes them, with p and q of the label distribution named
+            "BayesFloor": Readable(written(-p_named * sp.log(p_named), -sp.Mul(written(V, -1), q_named, sp.log(q_named), evaluate=False)), {p_named: p, q_named: q}),
+            "BayesAccuracy": Readable(written(rho, written(1, -rho) / V)),
+            "BayesFloorSlope": Readable(written(V, -1) / V * sp.log(q_named / p_named), {p_named: p, q_named: q}),
         },
     )
 

@@ -15,7 +15,7 @@ import numpy as np
 import sympy as sp
 
 from theory import bayes_floor
-from theory.derivation import Derivation, Step, floats, predictor
+from theory.derivation import Derivation, Readable, Step, floats, predictor, written
 from theory.symbols import B, K, V, rho
 
 z_label, z_other, z_rest = sp.symbols("z_y z_j z_o", real=True)  # logits: the label's, another class's, the rest
@@ -74,6 +74,9 @@ def derive() -> Derivation:
             "GradientNoiseScale": noise_scale,
             "MinibatchSqNorm": minibatch_sq_norm,
             "MinibatchSqNormPureNoise": minibatch_pure_noise,
+        },
+        readable={  # as the paper writes it: |G|^2 + tr Sigma / B, with the factor (V - 1)/(K V) outside
+            "MinibatchSqNorm": Readable(written(V, -1) / (K * V) * written(rho**2, written(K, -rho**2) / B)),
         },
     )
 

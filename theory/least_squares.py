@@ -25,7 +25,7 @@ import numpy as np
 import sympy as sp
 from sympy.stats import ChiSquared, E
 
-from theory.derivation import Derivation, Step, floats, predictor
+from theory.derivation import Derivation, Readable, Step, floats, predictor, written
 from theory.symbols import d, n, r, sigma
 
 X = sp.MatrixSymbol("X", n, d)  # the design matrix, one sample per row
@@ -91,6 +91,10 @@ def derive() -> Derivation:
         assumptions="Rows of $X$ independent standard Gaussian; noise independent of $X$; $n > d + 1$ (pure noise) or $d > n + 1$ (minimum-norm fit).",
         steps=steps,
         results={"NoiseTrainMse": train_mse, "NoiseTestRisk": test_risk, "OverparamExcessRisk": excess},
+        readable={  # as the paper writes them
+            "NoiseTrainMse": Readable(sigma**2 * written(1, -d / n)),
+            "NoiseTestRisk": Readable(sigma**2 * written(n, -1) / written(n, -d, -1)),
+        },
     )
 
 

@@ -17,7 +17,7 @@ import sympy as sp
 from sympy.stats import Bernoulli, E, Normal, variance
 
 from theory import least_squares
-from theory.derivation import Derivation, Step, floats, predictor
+from theory.derivation import Derivation, Readable, Step, floats, predictor, written
 from theory.symbols import d, n, r, rho, sigma
 
 teacher_output = sp.Symbol("f", real=True)  # x^T beta for one input x
@@ -60,6 +60,11 @@ def derive() -> Derivation:
             "MixtureTrainMse": train_mse,
             "MixtureTestRiskUnder": under_risk,
             "MixtureTestRiskOver": over_risk,
+        },
+        readable={  # as the paper writes them, with the effective noise variance named sigma_eff^2
+            "MixtureNoiseVariance": Readable(written(1, -rho) * written(sigma**2, rho * r**2)),
+            "MixtureTrainMse": Readable(sigma_eff**2 * written(1, -d / n), {sigma_eff: sp.sqrt(noise_variance)}),
+            "MixtureTestRiskUnder": Readable(sigma_eff**2 * written(n, -1) / written(n, -d, -1), {sigma_eff: sp.sqrt(noise_variance)}),
         },
     )
 

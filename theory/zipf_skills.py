@@ -28,7 +28,7 @@ from functools import cache
 import numpy as np
 import sympy as sp
 
-from theory.derivation import Derivation, Step, predictor
+from theory.derivation import Derivation, Readable, Step, predictor, written
 from theory.symbols import B, N, alpha, eta, k, n
 
 Z = sp.Symbol("Z", positive=True)  # the normaliser sum_k k^{-(1+alpha)}
@@ -116,6 +116,9 @@ def derive() -> Derivation:
             "SkillStrength": sigmoid,
             "SkillEmergenceTime": emergence_k,
             "SkillEmergenceExponent": emergence_exponent,
+        },
+        readable={  # as the paper writes it
+            "SkillEmergenceTime": Readable(Z * k ** written(alpha, 1) / (2 * eta * target) * sp.log(written(target, -initial) / initial)),
         },
     )
 

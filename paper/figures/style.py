@@ -18,7 +18,8 @@ WIDTH = 7.0  # inches: the text width of the paper
 COLORS = plt.get_cmap("viridis")
 MARKERS = {"linear": "o", "mlp": "^"}
 
-plt.rcParams.update({"font.size": 8, "axes.titlesize": 8, "legend.fontsize": 6.5, "lines.linewidth": 1.0, "savefig.bbox": "tight"})
+# pdf.fonttype 42 embeds TrueType fonts: publishers reject the default Type 3 (tests/paper/test_figures.py).
+plt.rcParams.update({"font.size": 8, "axes.titlesize": 8, "legend.fontsize": 6.5, "lines.linewidth": 1.0, "savefig.bbox": "tight", "pdf.fonttype": 42})
 
 
 def parser(description: str) -> argparse.ArgumentParser:

@@ -8,17 +8,34 @@ rule ledger:
     output:
         table="paper/generated/ledger_table.tex",
         macros="paper/generated/claims_macros.tex",
+        html=report("results/report/claims.html", caption="../report/claims.rst", category="Claims ledger"),
     conda:
         ENV
     log:
         "results/logs/ledger.log",
     shell:
-        "python -m paper.ledger --claims {input.claims} --table {output.table} --macros {output.macros} > {log} 2>&1"
+        "python -m paper.ledger --claims {input.claims} --table {output.table} --macros {output.macros}"
+        " --html {output.html} > {log} 2>&1"
+
+
+rule middle_map:
+    input:
+        script="paper/middle_map.py",
+        claims="results/claims.csv",
+    output:
+        "paper/generated/middle_map.tex",
+    conda:
+        ENV
+    log:
+        "results/logs/middle_map.log",
+    shell:
+        "python -m paper.middle_map --claims {input.claims} --out {output} > {log} 2>&1"
 
 
 rule build_macros:
     input:
         script="paper/build_macros.py",
+        constants=["experiments/claims.py", "experiments/deep_linear.py", "experiments/stats.py"],  # CONSTANTS in the prose
     output:
         "paper/generated/build_macros.tex",
     params:
@@ -40,6 +57,7 @@ rule paper:
         figures=expand("paper/generated/{figure}.pdf", figure=FIGURES),
         theory=rules.theory.output,
         ledger=rules.ledger.output,
+        middle_map=rules.middle_map.output,
         build="paper/generated/build_macros.tex",
     output:
         "paper/build/paper.pdf",
@@ -49,3 +67,22 @@ rule paper:
         "results/logs/paper.log",
     shell:
         "latexmk -pdf -interaction=nonstopmode -halt-on-error -cd -outdir=build {input.tex} > {log} 2>&1"
+
+
+# The submission tarball (`make arxiv`): the .tex, its generated inputs, the .bbl, cleaned by arxiv-latex-cleaner.
+rule arxiv:
+    input:
+        script="paper/arxiv.py",
+        pdf=rules.paper.output,  # latexmk wrote the .bbl beside it
+        tex="paper/paper.tex",
+        generated=[f for f in rules.paper.input if f.startswith("paper/generated/")],  # every generated input of the PDF
+    output:
+        "paper/build/arxiv.tar.gz",
+    params:
+        bbl="paper/build/paper.bbl",
+    conda:
+        ENV
+    log:
+        "results/logs/arxiv.log",
+    shell:
+        "python -m paper.arxiv --tex {input.tex} --bbl {params.bbl} --out {output} {input.generated} > {log} 2>&1"
