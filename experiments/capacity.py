@@ -11,12 +11,15 @@ noise     one job per N.  Every point set (one per seed and number of points P) 
           separated_fraction, the fraction of its labellings that the fit classifies without
           error, and bits_per_weight, the estimator K (log2 V - L_train/ln 2) / N of
           theory/capacity.py with K = P facts and V = 2, averaged over labellings; per seed,
-          capacity_bits_per_weight, the largest bits_per_weight over the grid of P/N.
+          capacity_bits_per_weight, the largest bits_per_weight over the grid of P/N, and
+          half_point_per_weight, the P/N at which the separated fraction falls to 1/2
+          (theory/capacity.py's half_crossing, between grid points P = round(r N)).
 mixture   the rho dial on the same unit: each fact follows a rule, sign(t . x) for a random
           teacher t, with probability rho, and is a uniform random bit otherwise.  Measured
           per (P/N, rho, seed), averaged over labellings: the train accuracy on the rule's facts
           and on the random facts, the rule accuracy 1 - angle(w, t)/pi (the exact accuracy on
-          fresh Gaussian points), and bits_per_weight.
+          fresh Gaussian points), bits_per_weight, and mixture_separated_fraction, the fraction of
+          labellings whose every fact the fit classifies right.
 
     python -m experiments.capacity --part noise --weights 16 --seeds 0 1 --config '{...}' \
         --out results/capacity/noise_N16.csv --manifest results/capacity/noise_N16.json
@@ -31,7 +34,7 @@ import torch
 from experiments import runs
 from experiments.lookup_table import rng_for
 from experiments.threshold_unit import fit_logistic, gaussian_points, random_signs
-from theory.capacity import bits_stored_lower_bound
+from theory.capacity import bits_stored_lower_bound, half_crossing
 
 PARTS = ("noise", "mixture")
 
@@ -73,6 +76,9 @@ def run_noise(config: dict, seeds: list[int], n_weights: int) -> pd.DataFrame:
             for q, v in quantities.items() for i, (r, p, s) in enumerate(cells)]
     best = quantities["bits_per_weight"].numpy().reshape(len(ratios), len(seeds)).max(axis=0)  # NaN if any P/N diverged entirely
     rows += [{"seed": s, "quantity": "capacity_bits_per_weight", "value": float(best[j])} for j, s in enumerate(seeds)]
+    fractions = quantities["separated_fraction"].numpy().reshape(len(ratios), len(seeds))
+    rows += [{"seed": s, "quantity": "half_point_per_weight", "value": half_crossing([p / n_weights for _, p, _ in cells[::len(seeds)]], fractions[:, j])}
+             for j, s in enumerate(seeds)]
     return pd.DataFrame(rows).assign(weights=n_weights, labellings=n_labellings).astype({"points": "Int64"})
 
 
@@ -107,6 +113,7 @@ def run_mixture(config: dict, seeds: list[int]) -> pd.DataFrame:
         "random_facts_accuracy": (right * random_facts).sum(-1) / random_facts.sum(-1),
         "rule_accuracy": 1 - torch.arccos(cosine) / math.pi,
         "bits_per_weight": bits_per_weight(fit.loss, n_points[:, None].expand_as(fit.loss), n_weights),
+        "mixture_separated_fraction": ((fit.margins > 0) | (mask[:, None] == 0)).all(dim=-1).double(),  # every fact fitted
     }
     shape = (len(cells), len(dials), n_labellings)
     quantities = {q: v.masked_fill(fit.diverged, math.nan).reshape(shape).nanmean(dim=-1) for q, v in measured.items()}

@@ -11,6 +11,13 @@ descent.  Each seed's measurement is its mean over ``repeats`` independent data 
     gd_loss        the loss of gradient descent from w = 0 after ``step`` steps (gd_features only)
     gd_eigen_sum   T5's eigen-sum (1/2n) sum_k (u_k^T y)^2 e^{-2 lambda_k t}, t = lr x step, on the same data
 
+The power-law run (power_law; in the job of the largest d): noiseless labels x^T beta on features of
+spectrum lambda_j = j^{-2a} with teacher beta_j = j^{-b} (j = 1..d), full-batch gradient descent from
+w = 0 on the data's sufficient statistics X^T X / n and X^T y / n.
+
+    power_law_loss      the train loss after ``power_law_step`` steps (log-spaced)
+    power_law_exponent  per seed, -d ln(loss) / d ln(step) fitted over those steps (T5: (2a + 2b - 1)/(2a))
+
     python -m experiments.least_squares --features 32 --seeds 0 1 --config '{...}' --out ... --manifest ...
 """
 import itertools
@@ -21,6 +28,7 @@ import torch
 
 from experiments import runs
 from experiments.lookup_table import rng_for
+from experiments.zipf_scaling import log_log_slope
 from theory.gradient_flow import gradient_flow_loss
 
 
@@ -81,7 +89,46 @@ def run(config: dict, seeds: list[int], n_features: int) -> pd.DataFrame:
         for (i, (r, s)), (j, step) in itertools.product(enumerate(cells), enumerate(record)):
             for q, v in (("gd_loss", float(measured[i, j])), ("gd_eigen_sum", float(theory[i, j]))):
                 rows.append({**design, "rho": r, "seed": s, "step": step, "quantity": q, "value": v})
+    if n_features == max(config["features"]):
+        rows += power_law_run(config["power_law"], seeds)
     return pd.DataFrame(rows).astype({"step": "Int64"})
+
+
+def power_law_steps(part: dict) -> list[int]:
+    """The recorded steps: log-spaced from ``fit_from`` to ``steps``."""
+    return sorted(set(np.geomspace(part["fit_from"], part["steps"], part["records"]).round().astype(int).tolist()))
+
+
+def power_law_run(part: dict, seeds: list[int]) -> list[dict]:
+    """T5's power law: gradient descent on noiseless data with spectrum j^{-2a} and teacher j^{-b}, every (a, b, seed)."""
+    n, d, lr = part["samples"], part["features"], part["learning_rate"]
+    if len(part["spectrum"]) != len(part["teacher"]):
+        raise ValueError(f"least_squares.power_law: spectrum {part['spectrum']} and teacher {part['teacher']} must pair up")
+    cells = [(a, b, s) for a, b in zip(part["spectrum"], part["teacher"]) for s in seeds]
+    sxx, sxy, syy = [], [], []
+    for spectrum, teacher, seed in cells:
+        j = np.arange(1.0, d + 1)
+        x = rng_for(seed, "least_squares_power_law", n, d, float(spectrum)).normal(size=(n, d)) * j ** -spectrum  # E x_j^2 = j^{-2a}
+        y = x @ j ** -teacher
+        sxx.append(x.T @ x / n), sxy.append(x.T @ y / n), syy.append(y @ y / n)
+    sxx, sxy, syy = (torch.tensor(np.stack(v)) for v in (sxx, sxy, syy))
+    record = power_law_steps(part)
+    w = torch.zeros(len(cells), d, dtype=torch.float64)
+    losses = []
+    for step in range(record[-1] + 1):
+        gradient = torch.einsum("eij,ej->ei", sxx, w) - sxy  # of |y - X w|^2 / (2n)
+        if step in record:
+            losses.append(0.5 * torch.einsum("ei,ei->e", w, gradient - sxy) + 0.5 * syy)
+        w = w - lr * gradient
+    losses = torch.stack(losses, dim=1).numpy()  # (E, steps)
+    exponents = -log_log_slope(np.asarray(record, float), losses)
+    design = {"samples": n, "features": d, "rho": 1.0, "learning_rate": lr, "step": pd.NA}
+    rows = []
+    for e, (spectrum, teacher, seed) in enumerate(cells):
+        base = {**design, "spectrum_exponent": spectrum, "teacher_exponent": teacher, "seed": seed}
+        rows += [{**base, "power_law_step": k, "quantity": "power_law_loss", "value": float(v)} for k, v in zip(record, losses[e])]
+        rows.append({**base, "power_law_step": pd.NA, "quantity": "power_law_exponent", "value": float(exponents[e])})
+    return rows
 
 
 def main() -> None:

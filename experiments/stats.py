@@ -9,13 +9,25 @@ CONFIDENCE = 0.95  # every interval in the paper
 
 
 @cache
-def t_quantile(df: int, level: float = CONFIDENCE) -> float:
-    """The two-sided Student-t quantile: P(|T_df| <= q) = level, by bisection on the integrated density."""
+def _central(df: int) -> tuple[np.ndarray, np.ndarray]:
+    """P(|T_df| <= x) on a grid of x in [0, 200], by the trapezoidal rule on the Student-t density."""
     grid = np.linspace(0.0, 200.0, 400_001)
     log_norm = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
     density = np.exp(log_norm - (df + 1) / 2 * np.log1p(grid**2 / df))
-    central = 2 * np.concatenate([[0.0], np.cumsum((density[1:] + density[:-1]) / 2 * np.diff(grid))])
+    return grid, 2 * np.concatenate([[0.0], np.cumsum((density[1:] + density[:-1]) / 2 * np.diff(grid))])
+
+
+@cache
+def t_quantile(df: int, level: float = CONFIDENCE) -> float:
+    """The two-sided Student-t quantile: P(|T_df| <= q) = level."""
+    grid, central = _central(df)
     return float(np.interp(level, central, grid))
+
+
+def t_tail(df: int, x: float) -> float:
+    """The two-sided Student-t tail P(|T_df| > x): how often a right theory fails a cell of x standard errors by chance."""
+    grid, central = _central(df)
+    return float(1 - np.interp(x, grid, central))
 
 
 def mean_interval(values) -> tuple[float, float, float, int]:

@@ -10,6 +10,9 @@ data        Hutter's learner.  The per-key linear softmax (zero init, full-batch
             grid.  Measured: memorising_error (a skill counts as known only where its answer's
             logit is strictly the largest, so a key never seen, with its logits still all zero,
             is an error) and memorising_loss; per seed, their power-law exponents in n.
+            The same stream also trains the per-key softmax online (T7 in steps): one sample
+            per step, one plain gradient step of size online_learning_rate on its cross-entropy,
+            from zero logits.  Measured after T = n steps: online_loss; per seed, its exponent in T.
 size        The quantization model's capacity limit.  A threshold unit of N weights on random
             Gaussian features of the keys (V = 2: one bit per fact) is fitted on the population,
             the p_k-weighted loss, for each N of the grid.  Measured: population_error and
@@ -35,6 +38,7 @@ import torch
 
 from experiments import lookup_table, runs
 from experiments.models import MODELS, init_ensemble
+from experiments.progress import Progress
 from experiments.threshold_unit import fit_logistic, gaussian_points, random_signs
 from experiments.trainer import TrainConfig, all_key_logits, train_on_counts
 from theory.zipf_skills import zipf_frequencies
@@ -103,7 +107,32 @@ def run_data(config: dict, seeds: list[int]) -> pd.DataFrame:
     by_seed = list(itertools.product(alphas, seeds))
     curves = {q: v.reshape(len(alphas), len(grid), len(seeds)).transpose(0, 2, 1) for q, v in (("error", error), ("loss", loss))}
     rows += tidy(by_seed, ("alpha", "seed"), {f"memorising_{q}_exponent": -log_log_slope(grid, c).reshape(-1) for q, c in curves.items()})
-    return pd.DataFrame(rows).assign(keys=n_keys, classes=n_classes).astype({"samples": "Int64"})
+
+    online = online_losses(by_seed, streams, tables, frequencies, grid, part["online_learning_rate"], n_keys, n_classes)  # (A x S, n)
+    rows += tidy([(a, n, s) for a, s in by_seed for n in grid], ("alpha", "samples", "seed"), {"online_loss": online.reshape(-1)})
+    rows += tidy(by_seed, ("alpha", "seed"), {"online_loss_exponent": -log_log_slope(grid, online)})
+    return pd.DataFrame(rows).assign(keys=n_keys, classes=n_classes, online_learning_rate=part["online_learning_rate"]).astype({"samples": "Int64"})
+
+
+def online_losses(members: list[tuple], streams: dict, tables: dict, frequencies: dict, grid: list[int], lr: float,
+                  n_keys: int, n_classes: int) -> np.ndarray:
+    """The per-key softmax trained online on each (alpha, seed)'s stream, one sample and one plain gradient step of
+    its cross-entropy per step, from zero logits; its Zipf-weighted loss after each T of the grid: (members, grid)."""
+    logits = torch.zeros(len(members), n_keys, n_classes, dtype=torch.float64)  # (E, K, V)
+    keys = torch.from_numpy(np.stack([streams[a, s][: grid[-1]] for a, s in members]))  # (E, T)
+    answers = torch.from_numpy(np.stack([tables[s] for _, s in members]))  # (E, K)
+    p = torch.from_numpy(np.stack([frequencies[a] for a, _ in members]))  # (E, K)
+    member = torch.arange(len(members))
+    out = np.empty((len(members), len(grid)))
+    for step in range(1, grid[-1] + 1):
+        key = keys[:, step - 1]
+        seen = logits[member, key]  # (E, V)
+        target = torch.nn.functional.one_hot(answers[member, key], n_classes).double()
+        logits[member, key] = seen - lr * (torch.softmax(seen, dim=-1) - target)  # d(-log softmax_answer)/d logits
+        if step in grid:
+            log_prob = torch.log_softmax(logits, dim=-1).gather(-1, answers[..., None])[..., 0]
+            out[:, grid.index(step)] = -(p * log_prob).sum(dim=1).numpy()
+    return out
 
 
 def run_size(config: dict, seeds: list[int]) -> pd.DataFrame:
@@ -148,6 +177,7 @@ def run_emergence(config: dict, seeds: list[int]) -> pd.DataFrame:
     previous = None
     curves = {}
     diverged = torch.zeros(len(cells), dtype=torch.bool)
+    progress = Progress(f"emergence, {len(cells)} members", steps)  # in the job's log
     for step in range(steps + 1):
         logits = embedding @ unembedding  # (E, K, V)
         log_prob = torch.log_softmax(logits, dim=-1).gather(-1, answers[..., None])[..., 0]  # (E, K)
@@ -170,6 +200,7 @@ def run_emergence(config: dict, seeds: list[int]) -> pd.DataFrame:
         with torch.no_grad():
             embedding -= lr * embedding.grad
             unembedding -= lr * unembedding.grad
+        progress.update(step + 1)
 
     # rows: curves at the recorded steps, jump steps of the skills that emerged, and per seed the exponent of jump step in rank
     dead = diverged.numpy()

@@ -113,6 +113,34 @@ def cover_separable_fraction(n_points, n_weights):
     return np.vectorize(lambda p, n_w: exact(int(p), min(int(n_w), int(p))), otypes=[float])(n_points, n_weights)
 
 
+def half_crossing(ratios, fractions) -> float:
+    """The P/N at which a falling curve of separable fractions on a grid of P/N first reaches 1/2.
+
+    Linear interpolation between the last grid point above 1/2 and the first at or below it; NaN when the
+    curve does not reach 1/2 on the grid or starts at or below it (no crossing inside the grid).
+    """
+    r, f = np.asarray(ratios, float), np.asarray(fractions, float)
+    order = np.argsort(r)
+    r, f = r[order], f[order]
+    at_or_below = np.flatnonzero(f <= 0.5)  # NaN compares False: a diverged point is never the crossing
+    if len(at_or_below) == 0 or at_or_below[0] == 0 or not np.isfinite(f[at_or_below[0] - 1]):
+        return float("nan")
+    j = at_or_below[0]
+    return float(r[j - 1] + (f[j - 1] - 0.5) / (f[j - 1] - f[j]) * (r[j] - r[j - 1]))
+
+
+def cover_half_point(n_weights, ratios) -> float:
+    """Cover's capacity as an experiment on the grid P = round(r N) measures it: the half crossing of the exact fraction.
+
+    F(2N, N) = 1/2 exactly at every N (``CoverHalfPoint``): the half point has no finite-N correction, and a grid
+    holding P = 2N gives exactly 2.  A grid without it gives the interpolant's crossing, whose distance from 2 is
+    the bias of the measured half point that comes from the grid (exact sums of binomial coefficients).
+    """
+    ratios = np.asarray(ratios, float)
+    points = np.round(ratios * n_weights).astype(int)
+    return half_crossing(points / n_weights, cover_separable_fraction(points, np.full(len(points), n_weights)))
+
+
 def bits_stored_lower_bound(n_facts, n_values, train_loss):
     """K (log2 V - L/ln 2): bits a model must hold to reach cross-entropy L (nats) on K random facts over V values."""
     args = (np.asarray(v, float) for v in (n_facts, n_values, train_loss))

@@ -25,11 +25,12 @@ of x with mean 0; the rule-or-noise choice independent of x.
 """
 from functools import cache
 
+import numpy as np
 import sympy as sp
 from sympy.stats import Bernoulli, E, Normal
 
 from theory.derivation import Derivation, Step, floats, predictor
-from theory.symbols import rho, s, sigma, t, u0
+from theory.symbols import eta, rho, s, sigma, t, u0
 
 w1, w2 = sp.symbols("w_1 w_2", positive=True)  # the mode's weight in the first and in the second layer
 u = sp.Symbol("u", positive=True)  # the mode's strength w2 w1
@@ -54,6 +55,7 @@ def derive() -> Derivation:
     imbalance_flow = sp.simplify(2 * w1 * flow1 - 2 * w2 * flow2)  # d(w1^2 - w2^2)/dt
     assert imbalance_flow == 0, "gradient flow must conserve w1^2 - w2^2"
     strength_flow = sp.factor((w2 * flow1 + w1 * flow2).subs({w1: sp.sqrt(u), w2: sp.sqrt(u)}))
+    gd_step = sp.factor(((w1 + eta * flow1) * (w2 + eta * flow2)).subs({w1: sp.sqrt(u), w2: sp.sqrt(u)}))  # E4's finite step
     ode = sp.Eq(strength(t).diff(t), strength_flow.subs(u, strength(t)))
 
     solution = sp.simplify(sp.dsolve(ode, strength(t), ics={strength(0): u0}).rhs)
@@ -72,7 +74,8 @@ def derive() -> Derivation:
         Step("and the mode's expected loss, with first- and second-layer weights $w_1, w_2$, is", sp.Eq(sp.Symbol("\\ell"), loss)),
         Step("Gradient flow on it:", sp.Tuple(sp.Eq(sp.Symbol("\\dot{w}_1"), flow1), sp.Eq(sp.Symbol("\\dot{w}_2"), flow2))),
         Step("conserves $w_1^2 - w_2^2$; from a balanced start $w_1 = w_2$ the strength $u = w_1 w_2$ obeys", ode),
-        Step("whose solution from $u(0) = u_0$ is", sp.Eq(strength(t), mixture)),
+        Step("(a gradient-descent step of size $\\eta$ maps $u$ to", sp.Eq(sp.Symbol("u'"), gd_step)),
+        Step("which is the flow as $\\eta \\to 0$) whose solution from $u(0) = u_0$ is", sp.Eq(strength(t), mixture)),
         Step("rising to the final strength", sp.Eq(sp.Symbol("u(\\infty)"), final)),
         Step("and reaching half of it at", sp.Eq(sp.Symbol("t_{1/2}"), mixture_half)),
         Step("At $\\rho = 1$ this is Saxe et al.'s sigmoid,", sp.Eq(strength(t), saxe)),
@@ -93,6 +96,7 @@ def derive() -> Derivation:
             "MixtureModeStrength": mixture,
             "MixtureFinalStrength": final,
             "MixtureHalfTime": mixture_half,
+            "MixtureGdStep": gd_step,
         },
     )
 
@@ -120,3 +124,13 @@ def mixture_mode_strength(time, rho_value, strength_s, initial):
 def mixture_half_time(rho_value, strength_s, initial):
     """(1/(2 rho s)) ln((rho s - u0)/u0): when a mode reaches half its final strength rho s."""
     return predictor(derive()["MixtureHalfTime"], rho, s, u0)(*floats(rho_value, strength_s, initial))
+
+
+def gd_mode_strength(steps: int, lr: float, rho_value, strength_s, initial) -> np.ndarray:
+    """u after 0..steps gradient-descent steps of size lr on the balanced mode's population loss, last axis the step:
+    T6 at E4's finite step, whose departure from the flow bounds the discreteness bias of E4's claims."""
+    step = predictor(derive()["MixtureGdStep"], u, eta, rho, s)
+    path = [np.broadcast_to(np.asarray(initial, float), np.broadcast(*floats(rho_value, strength_s, initial)).shape)]
+    for _ in range(steps):
+        path.append(step(path[-1], float(lr), *floats(rho_value, strength_s)))
+    return np.stack(path, axis=-1)

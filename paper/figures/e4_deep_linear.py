@@ -16,6 +16,8 @@ from theory.deep_linear import mixture_half_time, mixture_mode_strength
 def main() -> None:
     args = style.parser(__doc__).parse_args()
     data = style.read(args.tables)
+    data = data[data["quantity"].isin(["mode_strength", "half_time", "final_strength"])]  # the main grid (the u0 sweep and
+    # the noise-threshold run are in the ledger)
     cell = ["rho", "samples", "mode", "singular_value", "time"]
     u0 = float(data["init"].iloc[0])
     sizes = sorted(data["samples"].unique())

@@ -76,4 +76,6 @@ def test_mixture_ends_and_purity():
     rule_facts = first[(first["quantity"] == "rule_facts_accuracy") & (first["rho"] == 1.0)]["value"]
     assert np.allclose(rule_facts, 1.0)  # a teacher's labels are separable, so all are fitted
     assert set(first[first["quantity"] == "random_facts_accuracy"]["rho"]) == {0.0, 0.5}  # no random facts at rho = 1
+    separated = first[first["quantity"] == "mixture_separated_fraction"].set_index(["rho", "seed"])["value"]
+    assert np.allclose(separated.xs(1.0, level="rho"), 1.0)  # every labelling of a teacher is separable
     assert not first["value"].equals(capacity.run(CONFIG, [0, 2], "mixture")["value"])

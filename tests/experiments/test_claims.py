@@ -1,8 +1,11 @@
-"""The ledger: a right prediction passes, a deliberately wrong one fails, and a missing measurement fails."""
+"""The ledger: a right prediction passes, a deliberately wrong one fails, a missing measurement fails; kinds, power
+(detectable), one-sided bounds, fitted grids and config columns."""
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from experiments import claims
 from theory.bayes_floor import bayes_floor
@@ -38,9 +41,83 @@ def test_deliberately_wrong_prediction_fails():
 
 def test_measurement_off_by_more_than_the_tolerance_fails():
     assert (claims.ledger(_results(offset=0.03), [FLOOR])["verdict"] == "fail").all()
-    assert (claims.ledger(_results(offset=0.01), [FLOOR])["verdict"] == "pass").all()
+    assert (claims.ledger(_results(offset=0.003), [FLOOR])["verdict"] == "pass").all()
 
 
 def test_missing_measurement_fails():
     ledger = claims.ledger(_results(nan=True), [FLOOR])
     assert (ledger["verdict"] == "fail").all() and (ledger["n_seeds"] == 0).all()
+
+
+def _constant(cells, value=1.0, seeds=4):
+    """A results table whose every cell measures ``value`` in each of ``seeds`` seeds, sd 0.01."""
+    rows = [{"x": x, "seed": seed, "quantity": "q", "value": value + 0.01 * (seed - (seeds - 1) / 2)} for x in (1, 2) for seed in range(seeds)]
+    return pd.DataFrame(rows)
+
+
+def _claim(**changes):
+    base = dict(id="T0.test", experiment="E0", table="t", quantity="q", cell=("x",), predict=lambda c: np.ones(len(c)),
+                tolerance=claims.absolute(0.1), rationale="test", source="test", kind="prediction")
+    return claims.Claim(**{**base, **changes})
+
+
+def test_kind_is_validated_and_reported():
+    assert (claims.evaluate(_claim(), _constant(None))["kind"] == "prediction").all()
+    with pytest.raises(ValueError, match="kind"):
+        claims.evaluate(_claim(kind="identity"), _constant(None))
+
+
+def test_detectable_is_the_smallest_relative_deviation_that_fails():
+    table = _constant(None, value=2.0)
+    fixed = claims.evaluate(_claim(predict=lambda c: np.full(len(c), 2.0)), table)
+    assert np.allclose(fixed["detectable"], 0.1 / 2.0)  # tolerance / |p| for a tolerance that does not scale
+    scaled = claims.evaluate(_claim(predict=lambda c: np.full(len(c), 2.0), tolerance=claims.relative(0.2)), table)
+    assert np.allclose(scaled["detectable"], 0.2 / (1 - 0.2))  # the larger of (r/(1-r), r/(1+r))
+    # a wrong theory off by just more than detectable fails, one just inside passes
+    for factor, verdict in ((1.01, "fail"), (0.99, "pass")):
+        for sign in (1, -1):
+            delta = sign * factor * fixed["detectable"][0]
+            wrong = claims.evaluate(_claim(predict=lambda c: np.full(len(c), 2.0 * (1 + delta))), _constant(None, value=2.0, seeds=2))
+            assert (wrong["verdict"] == verdict).all()
+
+
+def test_standard_errors_tolerance_is_k_standard_errors_plus_bias():
+    table = _constant(None, value=1.0)
+    sem = np.std([0.01 * (s - 1.5) for s in range(4)], ddof=1) / 2
+    ledger = claims.evaluate(_claim(tolerance=claims.standard_errors(3, bias=lambda c, p: 0.05)), table)
+    assert np.allclose(ledger["detectable"], 0.05 + 3 * sem)
+
+
+def test_upper_bound_counts_only_measurements_above():
+    below = claims.evaluate(_claim(predict=lambda c: np.full(len(c), 5.0), upper_bound=True), _constant(None))
+    above = claims.evaluate(_claim(predict=lambda c: np.full(len(c), 0.5), upper_bound=True), _constant(None))
+    assert (below["verdict"] == "pass").all() and (below["statistic"] == 0).all()
+    assert (above["verdict"] == "fail").all()
+
+
+def test_exact_match_passes_a_zero_tolerance_and_a_miss_fails_it():
+    table = pd.DataFrame([{"x": 1, "seed": s, "quantity": "q", "value": 1.0} for s in range(3)])
+    assert (claims.evaluate(_claim(tolerance=claims.absolute(0.0)), table)["verdict"] == "pass").all()
+    assert (claims.evaluate(_claim(tolerance=claims.absolute(0.0), predict=lambda c: np.full(len(c), 0.999)), table)["verdict"] == "fail").all()
+
+
+def test_grid_reaches_the_cells():
+    table = pd.concat([_constant(None), pd.DataFrame([{"x": np.nan, "n": n, "seed": 0, "quantity": "curve", "value": 1.0} for n in (10, 30, 100)])])
+    seen = []
+    claims.evaluate(_claim(grid=("n", "curve"), predict=lambda c: seen.append(c["grid"].iloc[0]) or np.ones(len(c))), table)
+    assert seen == [(10.0, 30.0, 100.0)]
+
+
+def test_read_tables_adds_the_manifest_config_scalars(tmp_path: Path):
+    folder = tmp_path / "deep_linear"
+    folder.mkdir()
+    pd.DataFrame([{"rho": 0.5, "seed": 0, "quantity": "q", "value": 1.0}]).to_csv(folder / "all.csv", index=False)
+    (folder / "all.json").write_text(json.dumps({"config": {"learning_rate": 0.02, "rho": [0.5], "steps": 100}}))
+    table = claims.read_tables([folder / "all.csv"])["deep_linear"]
+    assert table["learning_rate"].tolist() == [0.02] and table["steps"].tolist() == [100] and table["rho"].tolist() == [0.5]
+
+
+def test_every_claim_declares_a_kind_and_no_duplicate_ids():
+    ids = [c.id for c in claims.CLAIMS]
+    assert len(ids) == len(set(ids))
+    assert {c.kind for c in claims.CLAIMS} <= set(claims.KINDS)

@@ -1,10 +1,12 @@
 """E4's trainer: its hand-written gradients are autograd's, and at large n with rho = 1 a mode's
 half-time is Saxe's (the finite-n departures are the experiment's subject, not tested here)."""
 import numpy as np
+import pandas as pd
 import torch
 
 from experiments import deep_linear
-from theory.deep_linear import mixture_half_time
+from theory.deep_linear import mixture_half_time, saxe_transition_width
+from theory.spiked_correlation import kept_strength, noise_scale
 
 
 def test_gradient_step_equals_autograd():
@@ -25,13 +27,33 @@ def test_gradient_step_equals_autograd():
 def test_half_time_interpolation():
     times = np.linspace(0, 10, 101)
     curve = 2.0 / (1 + np.exp(-(times - 4.0) * 3))
-    assert abs(deep_linear.half_times(times, curve[None], np.array([2.0]))[0] - 4.0) < 0.02
+    assert abs(deep_linear.crossing_times(times, curve[None], np.array([1.0]))[0] - 4.0) < 0.02
+    assert np.isnan(deep_linear.crossing_times(times, curve[None], np.array([2.5]))[0])  # never reached
 
 
 def test_large_n_structure_follows_saxe():
     config = {"dimension": 4, "singular_values": [2.0, 1.0], "rho": [1.0], "samples": [20000], "noise_variance": 1.0,
-              "init": 0.01, "learning_rate": 0.01, "steps": 800, "record_every": 2}
+              "init": 0.01, "learning_rate": 0.01, "steps": 800, "record_every": 2,
+              "u0_sweep": {"init": [0.01, 0.0001], "samples": 20000},
+              "noise_threshold": {"dimension": 4, "samples": 64, "rho": 0.5, "singular_values": [1.0], "repeats": 1, "learning_rate": 0.1, "steps": 10}}
     table = deep_linear.run(config, [0, 1])
     half = table[table["quantity"] == "half_time"].groupby("singular_value")["value"].mean()
     predicted = mixture_half_time(1.0, half.index.to_numpy(), 0.01)
     assert np.allclose(half.to_numpy(), predicted, rtol=0.03)
+    # the sweep: T6's width (1/s) ln 9 whatever u0, and half-times rising by 1/(2s) per unit of ln(1/u0)
+    width = table[table["quantity"] == "transition_width"].groupby("singular_value")["value"]
+    assert np.allclose(width.mean().to_numpy(), saxe_transition_width(width.mean().index.to_numpy(), 0.1 * width.mean().index.to_numpy()), rtol=0.03)
+    assert np.all(width.std().to_numpy() < 0.01 * width.mean().to_numpy())
+    slope = table[table["quantity"] == "onset_slope"].groupby("singular_value")["value"].mean()
+    assert np.allclose(slope.to_numpy(), 1 / (2 * slope.index.to_numpy()), rtol=0.03)
+
+
+def test_noise_threshold_run_keeps_a_strong_mode_and_loses_a_weak_one():
+    # a = sqrt(d sigma_eff^2 / n) = 0.18 at rho = 0.5 (theory.spiked_correlation): rho s = 0.05 below, 0.75 above
+    config = {"dimension": 16, "init": 0.001, "noise_variance": 1.0, "learning_rate": 0.02,
+              "noise_threshold": {"dimension": 16, "samples": 256, "rho": 0.5, "singular_values": [0.1, 1.5], "repeats": 2, "learning_rate": 0.1, "steps": 800}}
+    rows = pd.DataFrame(deep_linear.noise_threshold(config, [0, 1, 2], {"dimension": 16, "noise_variance": 1.0, "learning_rate": 0.02}))
+    kept = rows.groupby("singular_value")["value"].mean()
+    scale = noise_scale(0.5, 256, 16, kept.index.to_numpy() ** 2, 1.0)
+    assert abs(kept[1.5] - kept_strength(0.75, scale[1])) < 0.1 * 0.75
+    assert kept[0.1] < 0.8 * 0.05  # below: the width-1 network learns a noise direction, not T6's rho s = 0.05

@@ -4,11 +4,12 @@ import numpy as np
 import pandas as pd
 
 from experiments import zipf_scaling
+from theory.online_memoriser import expected_loss, loss_after_sightings
 from theory.zipf_skills import hutter_error, skill_emergence_exponent, zipf_frequencies
 
 CONFIG = {
     "alpha": [0.5, 2.0],
-    "data": {"keys": 256, "classes": 3, "samples": [5, 20, 80], "steps": 5, "learning_rate": 0.5},
+    "data": {"keys": 256, "classes": 3, "samples": [5, 20, 80], "steps": 5, "learning_rate": 0.5, "online_learning_rate": 0.5},
     "size": {"keys": 256, "weights": [2, 4, 8], "iterations": 10},
     "emergence": {"skills": 8, "hidden": 8, "init_scale": 0.01, "steps": 300, "learning_rate": 0.2, "records": 6},
 }
@@ -32,6 +33,13 @@ def test_memorising_error_is_the_unseen_mass_and_averages_to_hutters_sum():
         unseen = [(p * (np.bincount(zipf_scaling.zipf_stream(s, p, n, 1.0), minlength=256) == 0)).sum() for s in seeds]
         assert np.allclose(measured, unseen, atol=1e-6)
         assert abs(measured.mean() - hutter_error(n, 1.0, 256)) < 4 * measured.std(ddof=1) / np.sqrt(len(seeds))
+
+        # the online learner: each key's loss is the derived margin recursion after its sightings; the mean is the exact sum
+        online = _values(table, "online_loss", samples=n)
+        per_count = loss_after_sightings(n, 0.5, 3)
+        exact = [p @ per_count[np.bincount(zipf_scaling.zipf_stream(s, p, n, 1.0), minlength=256)] for s in seeds]
+        assert np.allclose(online, exact, rtol=1e-10)
+        assert abs(online.mean() - expected_loss(n, p, 0.5, 3)) < 4 * online.std(ddof=1) / np.sqrt(len(seeds))
 
 
 def test_a_stream_is_a_prefix_of_a_longer_one_and_follows_the_zipf_law():

@@ -93,3 +93,19 @@ def test_bits_estimator_on_a_synthetic_memoriser():
 def test_fewer_points_than_weights_are_always_separable():
     assert np.allclose(capacity.cover_separable_fraction([1, 3, 5, 6], [6, 6, 6, 6]), 1.0)
     assert capacity.cover_separable_fraction(7, 6) < 1.0
+
+
+def test_half_crossing_interpolates_the_first_fall_to_one_half():
+    assert np.isclose(capacity.half_crossing([1, 2, 3], [1.0, 0.75, 0.25]), 2.5)
+    assert np.isclose(capacity.half_crossing([3, 1, 2], [0.25, 1.0, 0.5]), 2.0)  # unsorted grid; exactly 1/2 at a point
+    assert np.isnan(capacity.half_crossing([1, 2], [0.9, 0.6]))  # never reaches 1/2 on the grid
+    assert np.isnan(capacity.half_crossing([1, 2], [0.4, 0.1]))  # starts below it
+
+
+def test_cover_half_point_is_two_on_a_grid_through_2N_and_near_two_off_it():
+    assert capacity.cover_half_point(8, [1.0, 1.75, 2.0, 2.25, 3.0]) == 2.0
+    # off the grid point the interpolant's chord bends the crossing; exact sums by hand at N = 4, P = 6 and 10
+    f6, f10 = (2 ** (1 - p) * sum(comb(p - 1, i) for i in range(4)) for p in (6, 10))
+    assert np.isclose(capacity.cover_half_point(4, [1.5, 2.5]), 1.5 + (f6 - 0.5) / (f6 - f10))
+    # the chord's error shrinks as Cover's transition sharpens with N
+    assert abs(capacity.cover_half_point(16, [1.5, 2.5]) - 2) < 0.05

@@ -1,0 +1,100 @@
+"""E4's noise threshold: when a mode of the input-output correlation separates from its sampling noise
+(paper section "Stage-like learning and how noise delays it").
+
+Source: the spiked-matrix (BBP) transition of Baik, Ben Arous and Peche (2005), in the form of
+Benaych-Georges and Nadakuditi (2012) for the singular values of a low-rank matrix plus noise.
+
+The model: E4's network fits the least-squares map of n samples, W_hat = rho W* + N, where the d x d
+matrix N = R^T X (X^T X)^{-1} carries the mixture's residual R = Y - rho X W*^T.  Its entries have
+mean 0 and variance sigma_eff^2 / n, with sigma_eff^2 the mixture's noise variance per output
+coordinate (theory.regression_mixture with r^2 = |W*|_F^2 / d, the mean squared teacher output).
+Write a^2 = d sigma_eff^2 / n: N is a^2/d-variance Gaussian noise, whose singular values fill
+[0, 2a] (the spectral edge, sigma_eff sqrt(d/n) up to the factor 2).
+
+From the Dyson equations of N's Hermitian dilation [[0, N], [N^T, 0]] (each block's resolvent
+G = 1/(z - a^2 G_other)) we solve for G, find the edge where G's branch point sits, and for a mode
+theta = rho s (singular vectors u, v) the singular value z of theta u v^T + N outside the bulk:
+1 = theta G(z).  It exists only above the threshold theta > a, at z = theta + a^2/theta, with
+squared overlaps |<u, u_hat>|^2 = |<v, v_hat>|^2 = -1/(theta^2 G'(z)) = 1 - a^2/theta^2.  A
+network that keeps that component keeps z <u,u_hat><v,v_hat> = theta - a^4/theta^3 along the
+true mode; below the threshold the top component is a noise direction, orthogonal to the mode as
+d grows, and the mode's strength sinks into the noise.
+
+Assumptions: d -> infinity at fixed d/n; N's entries independent with equal variance (the
+mixture's residual has a variance that depends on x, replaced by its mean, as in T4's
+continuation); the spike's singular vectors independent of N; square N (input and output of one
+dimension d).
+"""
+from functools import cache
+
+import numpy as np
+import sympy as sp
+
+from theory import regression_mixture
+from theory.derivation import Derivation, Step, floats, predictor
+from theory.symbols import d, n, r, rho, sigma
+
+scale = sp.Symbol("a", positive=True)  # the noise matrix's scale: singular values fill [0, 2a]
+theta = sp.Symbol("theta", positive=True)  # a mode's strength rho s in the fitted map
+z = sp.Symbol("z", positive=True)  # a singular value of the fitted map, outside the noise bulk
+
+
+@cache
+def derive() -> Derivation:
+    noise_variance = regression_mixture.derive()["MixtureNoiseVariance"]  # sigma_eff^2 with |beta|^2 = r^2
+    noise_scale = sp.sqrt(d * noise_variance / n)  # a: sqrt(d) x the entries' standard deviation sqrt(sigma_eff^2/n)
+
+    g_left, g_right = sp.symbols("G_1 G_2")
+    dyson = (sp.Eq(g_left, 1 / (z - scale**2 * g_right)), sp.Eq(g_right, 1 / (z - scale**2 * g_left)))
+    branches = sp.solve(dyson, (g_left, g_right), dict=True)
+    # the physical branch: symmetric (square N) and G ~ 1/z as z -> infinity
+    (resolvent,) = [b[g_left] for b in branches if sp.simplify(b[g_left] - b[g_right]) == 0 and sp.limit(z * b[g_left], z, sp.oo) == 1]
+    resolvent = sp.simplify(resolvent)
+    discriminant = sp.discriminant(sp.numer(sp.together(z - scale**2 * g_left - 1 / g_left)), g_left)  # of a^2 G^2 - z G + 1
+    (edge,) = sp.solve(sp.Eq(discriminant, 0), z)
+    threshold = sp.simplify(1 / resolvent.subs(z, edge))  # the smallest theta with 1 = theta G(z) solvable at z >= edge
+
+    (outlier,) = [root for root in sp.solve(sp.Eq(theta * resolvent, 1), z)]
+    outlier = sp.simplify(outlier)
+    above = sp.Symbol("p", positive=True)  # theta = a (1 + p): a mode above the threshold
+    overlap_sq = sp.factor((-1 / (theta**2 * sp.diff(resolvent, z))).subs(z, outlier).subs(theta, scale * (1 + above)), deep=True)
+    overlap_sq = sp.factor(sp.simplify(overlap_sq).subs(above, theta / scale - 1))
+    kept_strength = sp.expand(outlier * overlap_sq)
+
+    steps = (
+        Step("The fitted map's noise has entries of variance $\\sigma_{eff}^2/n$, so its scale is", sp.Eq(scale, noise_scale)),
+        Step("The resolvents of the two blocks of its Hermitian dilation obey the Dyson equations", sp.Tuple(*dyson)),
+        Step("whose symmetric solution decaying as $1/z$ is", sp.Eq(sp.Symbol("G(z)"), resolvent)),
+        Step("real outside the noise bulk, whose edge is", sp.Eq(sp.Symbol("z_{edge}"), edge)),
+        Step("A mode $\\theta u v^T$ gives a singular value outside the bulk where $\\theta G(z) = 1$, possible only above", sp.Eq(sp.Symbol("\\theta_c"), threshold)),
+        Step("at", sp.Eq(sp.Symbol("z(\\theta)"), outlier)),
+        Step("with squared overlaps $-1/(\\theta^2 G'(z))$ of its singular vectors with the mode's", sp.Eq(sp.Symbol("|\\langle u, \\hat u\\rangle|^2"), overlap_sq)),
+        Step("so the fitted component keeps, along the true mode, the strength", sp.Eq(sp.Symbol("\\hat u(\\infty)"), kept_strength)),
+    )
+    return Derivation(
+        target="T6",
+        title="E4's noise threshold: a mode separates from the sampling noise above $\\theta_c = a$",
+        assumptions="$d \\to \\infty$ at fixed $d/n$; the noise matrix's entries independent with the mixture's mean noise variance; square noise matrix.",
+        steps=steps,
+        results={
+            "NoiseScale": noise_scale,
+            "NoiseEdge": edge,
+            "NoiseThreshold": threshold,
+            "SpikeOutlier": outlier,
+            "SpikeOverlapSq": overlap_sq,
+            "SpikeKeptStrength": kept_strength,
+        },
+    )
+
+
+def noise_scale(rho_value, n_samples, dimension, teacher_sq_norm, sigma2):
+    """a = sqrt(d sigma_eff^2 / n), sigma_eff^2 the mixture's noise with r^2 = |W*|_F^2 / d: the threshold on rho s."""
+    r2 = np.asarray(teacher_sq_norm, float) / np.asarray(dimension, float)
+    return predictor(derive()["NoiseScale"], rho, n, d, r, sigma)(*floats(rho_value, n_samples, dimension, np.sqrt(r2), np.sqrt(sigma2)))
+
+
+def kept_strength(strength, scale_a):
+    """theta - a^4/theta^3 above the threshold theta > a, 0 below: the mode's strength that a fitted
+    top component keeps along the true mode."""
+    th, sc = floats(strength, scale_a)
+    return np.where(th > sc, predictor(derive()["SpikeKeptStrength"], theta, scale)(th, sc), 0.0)
