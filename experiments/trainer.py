@@ -8,17 +8,27 @@ elementwise, so one Adam over the stacked parameters equals one Adam per member.
 A model on one-hot keys sees the data only through the per-key label counts, so full-batch
 training on the counts is training on every sample, at a cost independent of the sample size.
 
+Each step runs forward and backward over chunks of members small enough that a chunk's
+intermediate tensors (hidden activations, their gradients) stay in the CPU's cache: only the
+parameters, their gradients and Adam's moments travel to and from memory.  The chunks change
+nothing that is computed (each member's gradient is its own), only how often memory is crossed
+(experiments/bench.py measures it).
+
 A member whose loss becomes NaN or infinite at any step has diverged: it is flagged, and its
 final loss is NaN, so that no caller can mistake it for a measurement (README "When something
 goes wrong").  Members are independent, so a diverged member leaves the others untouched.
 """
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import torch
 
 from experiments.models import Model, Params
+from experiments.progress import Progress
+
+CHUNK_BYTES = 2**21  # members per forward-backward chunk: about 2 MiB of their largest tensor, so a chunk's work fits in cache
 
 
 @dataclass(frozen=True)
@@ -49,22 +59,59 @@ def all_key_logits(model: Model, params: Params) -> torch.Tensor:
     return model.table(params)
 
 
-def train_on_counts(model: Model, params: Params, counts: torch.Tensor, config: TrainConfig) -> Trained:
-    """Train every member on its own counts (E, K, V); return its parameters, final train loss and divergence flag."""
-    params = {name: p.detach().clone().requires_grad_(True) for name, p in params.items()}
-    optimizer = torch.optim.Adam(params.values(), lr=config.learning_rate, fused=True)  # one kernel per step: ~10x the default on CPU
+def member_chunks(params: Params, counts: torch.Tensor, workers: int) -> list[slice]:
+    """Equal slices of the member dimension, whose largest per-member tensor takes at most about CHUNK_BYTES
+    in all, in a number that ``workers`` divides (where there are enough members) so that each worker gets as much."""
+    members = counts.shape[0]
+    per_member = max(t[0].numel() * t.element_size() for t in [*params.values(), counts])
+    n_chunks = min(members, -(-math.ceil(members * per_member / CHUNK_BYTES) // workers) * workers)
+    bounds = [round(i * members / n_chunks) for i in range(n_chunks + 1)]
+    return [slice(start, stop) for start, stop in zip(bounds, bounds[1:])]
+
+
+def _train_chunks(model: Model, leaves: list[Params], counts: list[torch.Tensor], diverged: list[torch.Tensor], config: TrainConfig,
+                  progress: Progress | None = None) -> None:
+    """Train the chunks of one worker in place: its own Adam over its chunks' parameters, one thread (and report its progress)."""
+    torch.set_num_threads(1)
+    optimizer = torch.optim.Adam([p for leaf in leaves for p in leaf.values()], lr=config.learning_rate, fused=True)  # one kernel per step: ~10x the default on CPU
     schedule = cosine_schedule(optimizer, config.steps)
-    diverged = torch.zeros(counts.shape[0], dtype=torch.bool)  # (E,)
-    for _ in range(config.steps):
-        # forward: each member's mean cross-entropy on its own counts
-        loss = count_loss(all_key_logits(model, params), counts)  # (E,)
-        diverged |= ~torch.isfinite(loss.detach())
-        # backward and step: the sum separates, so each member gets its own gradient
+    for step in range(config.steps):
         optimizer.zero_grad(set_to_none=True)
-        loss.sum().backward()
+        for leaf, chunk_counts, chunk_diverged in zip(leaves, counts, diverged):
+            # forward: each member's mean cross-entropy on its own counts
+            loss = count_loss(all_key_logits(model, leaf), chunk_counts)  # (E_chunk,)
+            chunk_diverged |= ~torch.isfinite(loss.detach())
+            # backward: the sum separates, so each member gets its own gradient
+            loss.sum().backward()
+        # step: Adam acts elementwise, on all of this worker's chunks at once
         optimizer.step()
         schedule.step()
+        if progress:
+            progress.update(step + 1)
+
+
+def train_on_counts(model: Model, params: Params, counts: torch.Tensor, config: TrainConfig) -> Trained:
+    """Train every member on its own counts (E, K, V); return its parameters, final train loss and divergence flag.
+
+    The chunks are dealt to as many workers as torch has threads; each worker trains its own
+    chunks on one thread, so the threads never wait for each other within a step."""
+    threads = torch.get_num_threads()
+    chunks = member_chunks(params, counts, threads)
+    # one leaf tensor per chunk and parameter: a chunk's backward fills only its own gradients
+    leaves = [{name: p[chunk].detach().clone().requires_grad_(True) for name, p in params.items()} for chunk in chunks]
+    diverged = torch.zeros(counts.shape[0], dtype=torch.bool)  # (E,)
+    workers = min(threads, len(chunks))
+    try:
+        with ThreadPoolExecutor(workers) as pool:
+            progress = Progress(f"training {counts.shape[0]} members", config.steps)  # worker 0 reports for all
+            jobs = [pool.submit(_train_chunks, model, leaves[w::workers], [counts[c] for c in chunks[w::workers]],
+                                [diverged[c] for c in chunks[w::workers]], config, progress if w == 0 else None) for w in range(workers)]
+            for job in jobs:
+                job.result()
+    finally:
+        torch.set_num_threads(threads)
+    params = {name: torch.cat([leaf[name].detach() for leaf in leaves]) for name in params}
     with torch.no_grad():
         final = count_loss(all_key_logits(model, params), counts)
     diverged |= ~torch.isfinite(final)
-    return Trained({name: p.detach() for name, p in params.items()}, final.masked_fill(diverged, math.nan), diverged)
+    return Trained(params, final.masked_fill(diverged, math.nan), diverged)

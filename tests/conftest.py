@@ -16,9 +16,9 @@ BUILD_OUTPUTS = {".venv", ".git", ".snakemake", "results", "generated", "build",
 OFFLINE = ["unshare", "--map-root-user", "--net"]  # a new network namespace: a loopback, down, and nothing else
 
 
-def copy_source(target: Path) -> Path:
+def copy_source(target: Path, source: Path = ROOT) -> Path:
     """Copy the source tree (no venv, no results, no build outputs) to ``target``, to run Snakemake in."""
-    shutil.copytree(ROOT, target, ignore=lambda _, names: [n for n in names if n in BUILD_OUTPUTS or n.endswith(".egg-info")])
+    shutil.copytree(source, target, ignore=lambda _, names: [n for n in names if n in BUILD_OUTPUTS or n.endswith(".egg-info")])
     return target
 
 
@@ -65,10 +65,12 @@ def smoke_build(tmp_path_factory, snakemake) -> SimpleNamespace:
 
     Its fields: path (the copy it ran in), result (the CompletedProcess), select (the arguments
     that choose what to build: everything but the PDF when TeX is missing), offline (None, or why
-    the build could not be cut off from the network) and prefix (the command that cut it off)."""
+    the build could not be cut off from the network), prefix (the command that cut it off) and copy
+    (copy(target) copies the source it built, without its outputs: the same code, while others edit ROOT)."""
     path = copy_source(tmp_path_factory.mktemp("smoke") / "repo")
     select = [] if tex_installed() else ["--omit-from", "paper"]
     offline = offline_unavailable()
     prefix = () if offline else tuple(OFFLINE)
     result = snakemake(path, "--profile", "workflow/profiles/smoke", *select, prefix=prefix)
-    return SimpleNamespace(path=path, result=result, select=select, offline=offline, prefix=prefix)
+    return SimpleNamespace(path=path, result=result, select=select, offline=offline, prefix=prefix,
+                           copy=lambda target: copy_source(target, path))
