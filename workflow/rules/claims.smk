@@ -4,7 +4,7 @@
 rule claims:
     input:
         code=EXPERIMENT_CODE,
-        tables=LOSS_FLOOR + GRADIENT_NOISE + LEAST_SQUARES + DEEP_LINEAR + ZIPF_SCALING + CAPACITY,
+        tables=LOSS_FLOOR + GRADIENT_NOISE + LEAST_SQUARES + DEEP_LINEAR + ZIPF_SCALING + CAPACITY + MODULAR_ADDITION + DIGITS,
     output:
         "results/claims.csv",
     conda:

@@ -1,6 +1,9 @@
 # The validated config, the code each stage depends on, and the lists of results files.
+import ast
 import json
+import re
 from glob import glob
+from pathlib import Path
 
 from snakemake.utils import validate
 
@@ -37,6 +40,8 @@ ZIPF_SCALING = expand("results/zipf_scaling/{part}.csv", part=["data", "size", "
 CAPACITY = expand(
     "results/capacity/noise_N{weights}.csv", weights=config["capacity"]["weights"]
 ) + ["results/capacity/mixture.csv"]
+DIGITS = ["results/digits/all.csv"]
+MODULAR_ADDITION = ["results/modular_addition/all.csv"]
 FIGURES = {  # figure stem -> the results it plots (script paper/figures/<stem>.py)
     "e1_loss_floor": LOSS_FLOOR,
     "e2_gradient_noise": GRADIENT_NOISE,
@@ -44,6 +49,9 @@ FIGURES = {  # figure stem -> the results it plots (script paper/figures/<stem>.
     "e4_deep_linear": DEEP_LINEAR,
     "e5_zipf_scaling": ZIPF_SCALING,
     "e6_capacity": CAPACITY,
+    "e8_modular_addition": MODULAR_ADDITION,
+    "e9_digits": DIGITS,
+    "e7_middle_map": ["results/claims.csv"],
 }
 
 
@@ -59,3 +67,13 @@ wildcard_constraints:
     part="[a-z]+",
     weights=r"\d+",
     figure="[a-z0-9_]+",
+
+
+def docstring(wildcards):
+    """The figure script's docstring, as reStructuredText's plain text: the figure's caption in the report."""
+    script = Path(f"paper/figures/{wildcards.figure}.py")
+    text = ast.get_docstring(ast.parse(script.read_text()))
+    if not text:
+        raise ValueError(f"{script} has no docstring: it is the figure's caption in the report")
+    text = re.sub(r"([\\|*`_])", r"\\\1", text)  # |G|^2 is no substitution, *x* no emphasis
+    return re.sub(r"^\(", r"\\(", text, flags=re.M)  # a line's "(a) ..." is no enumerated list

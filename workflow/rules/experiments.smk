@@ -162,3 +162,51 @@ rule capacity_mixture:
         "python -m experiments.capacity --part mixture"
         " --seeds {params.seeds} --config {params.config:q} --threads {threads}"
         " --out {output.table} --manifest {output.manifest} > {log} 2>&1"
+
+
+# E8 and E9: each one job, every seed x rho x f (E8) or every seed x rho of one n at a time (E9) as one
+# batched program, on two threads like E1-E4.
+rule modular_addition:
+    input:
+        code=code("modular_addition", "models"),
+    output:
+        table="results/modular_addition/all.csv",
+        manifest="results/modular_addition/all.json",
+    params:
+        config=lambda wildcards: section("modular_addition"),
+        seeds=SEEDS,
+    threads: 2
+    resources:
+        mem_mb=3000,
+        runtime=30,
+    conda:
+        ENV
+    log:
+        "results/logs/modular_addition/all.log",
+    shell:
+        "python -m experiments.modular_addition"
+        " --seeds {params.seeds} --config {params.config:q} --threads {threads}"
+        " --out {output.table} --manifest {output.manifest} > {log} 2>&1"
+
+
+rule digits:
+    input:
+        code=code("digits", "models"),
+    output:
+        table="results/digits/all.csv",
+        manifest="results/digits/all.json",
+    params:
+        config=lambda wildcards: section("digits"),
+        seeds=SEEDS,
+    threads: 2
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    conda:
+        ENV
+    log:
+        "results/logs/digits/all.log",
+    shell:
+        "python -m experiments.digits"
+        " --seeds {params.seeds} --config {params.config:q} --threads {threads}"
+        " --out {output.table} --manifest {output.manifest} > {log} 2>&1"
