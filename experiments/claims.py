@@ -130,11 +130,15 @@ E8_CELL = ("modulus", "hidden", "weight_decay", "train_fraction", "rho")
 E9_CELL = ("hidden", "test_images", "train_size", "rho")
 
 
+FLOAT64_ROUNDING = 1e-12  # relative: a mean of up to 10^4 float64 values is exact to about this; a smaller difference is rounding
+
+
 def standard_errors(count: float, bias: Callable[[Cells, np.ndarray], np.ndarray] = lambda cells, predicted: 0.0):
-    """bias(cells, predicted) plus ``count`` standard errors of the mean over seeds (read off the cell's 95% interval)."""
+    """bias(cells, predicted) plus ``count`` standard errors of the mean over seeds (read off the cell's 95% interval),
+    plus float64 rounding: where every seed measures the same value (a spread of 0), a difference of 1e-16 is no failure."""
     def tolerance(cells: Cells, predicted: np.ndarray) -> np.ndarray:
         t = np.array([t_quantile(int(n) - 1) if n > 1 else np.nan for n in cells["n_seeds"]])
-        return bias(cells, predicted) + count * (cells["ci_high"] - cells["mean"]).to_numpy() / t
+        return bias(cells, predicted) + count * (cells["ci_high"] - cells["mean"]).to_numpy() / t + FLOAT64_ROUNDING * np.abs(predicted)
     return tolerance
 
 

@@ -11,7 +11,7 @@ UNSAFE = {  # pattern -> why it is refused
     r"allow_pickle\s*=\s*True": "np.load with pickles",
     r"\byaml\.(unsafe_load|load)\(|\bLoader\s*=\s*yaml\.(Unsafe)?Loader\b": "YAML that can build objects",
 }
-RESULT_SUFFIXES = {".csv", ".json", ".log"}
+RESULT_SUFFIXES = {".csv", ".json", ".log", ".html"}  # .html: the ledger as a sortable table for `make report`, never read back
 
 
 def torch_loads_without_weights_only(text: str) -> list[str]:
