@@ -70,6 +70,19 @@ class Stopwatch:
         self.seconds += time.perf_counter() - self._start
 
 
+def train_steps(optimizer: torch.optim.Optimizer, loss_fn: Callable[[], torch.Tensor], steps: int, watch: Stopwatch,
+                schedule: torch.optim.lr_scheduler.LRScheduler | None = None) -> None:
+    """The plain per-run loop of the baselines: ``steps`` steps of ``optimizer`` on ``loss_fn``, timed by ``watch``."""
+    with watch:
+        for _ in range(steps):
+            loss = loss_fn()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            if schedule is not None:
+                schedule.step()
+
+
 Variant = Callable[[list[int], int, Stopwatch], np.ndarray]  # (members, steps, stopwatch) -> their final losses
 
 
@@ -123,13 +136,7 @@ def counts_grid(name: str, model_name: str, options: dict, counts: np.ndarray, s
             keys, labels = samples(i)
             loss_fn = (lambda: count_loss(net.table()[None], counts_t[i : i + 1])[0]) if on_counts else \
                 (lambda: torch.nn.functional.cross_entropy(net(keys), labels))
-            with watch:
-                for _ in range(steps):
-                    loss = loss_fn()
-                    optimizer.zero_grad()
-                    loss.backward()
-                    optimizer.step()
-                    schedule.step()
+            train_steps(optimizer, loss_fn, steps, watch, schedule)
             with torch.no_grad():
                 losses.append(float(loss_fn()))
         return np.array(losses)
@@ -230,12 +237,7 @@ def e3_grid(config: dict) -> Grid:
             net = torch.nn.Linear(d, 1, bias=False)
             torch.nn.init.zeros_(net.weight)
             optimizer = torch.optim.SGD(net.parameters(), lr=lr)
-            with watch:
-                for _ in range(steps):
-                    loss = mse(net(x[i])[:, 0], y[i])
-                    optimizer.zero_grad()
-                    loss.backward()
-                    optimizer.step()
+            train_steps(optimizer, lambda: mse(net(x[i])[:, 0], y[i]), steps, watch)
             losses.append(float(mse(net(x[i])[:, 0], y[i]).detach()))
         return np.array(losses)
 
@@ -249,12 +251,7 @@ def e3_grid(config: dict) -> Grid:
             def loss_fn():  # |y - Xw|^2 / 2n from the statistics
                 return 0.5 * w @ sxx @ w - w @ sxy + 0.5 * syy
 
-            with watch:
-                for _ in range(steps):
-                    loss = loss_fn()
-                    optimizer.zero_grad()
-                    loss.backward()
-                    optimizer.step()
+            train_steps(optimizer, loss_fn, steps, watch)
             losses.append(float(loss_fn().detach()))
         return np.array(losses)
 
@@ -295,13 +292,7 @@ def e4_grid(config: dict) -> Grid:
     u, s, v = deep_linear.teacher(dim, c["singular_values"])
     cells = list(itertools.product(c["rho"], c["samples"], seeds))
 
-    def sample(seed, rho, n):  # the samples behind deep_linear.statistics(seed, dim, rho, n, ...)
-        rng = lookup_table.rng_for(seed, "deep_linear", dim, float(rho), n)
-        x = rng.normal(size=(n, dim))
-        y = np.where(rng.random((n, 1)) < rho, x @ (v * s) @ u.T, rng.normal(scale=np.sqrt(c["noise_variance"]), size=(n, dim)))
-        return torch.tensor(x), torch.tensor(y)
-
-    data = [sample(seed, r, n) for r, n, seed in cells]
+    data = [tuple(map(torch.tensor, deep_linear.mixture_samples(seed, dim, r, n, c["noise_variance"], u, s, v))) for r, n, seed in cells]
     sxx = torch.stack([x.T @ x / len(x) for x, _ in data])  # (E, d, d)
     syx = torch.stack([y.T @ x / len(x) for x, y in data])  # (E, d, d)
     syy = torch.stack([(y * y).sum(dim=1).mean() for _, y in data])  # (E,)
@@ -326,12 +317,7 @@ def e4_grid(config: dict) -> Grid:
             x, y = data[i]
             loss_fn = (lambda: stats_loss(net.w2 @ net.w1, i)) if on_stats else (lambda: ((net(x) - y) ** 2).sum(dim=1).mean() / 2)
             optimizer = torch.optim.SGD(net.parameters(), lr=lr)
-            with watch:
-                for _ in range(steps):
-                    loss = loss_fn()
-                    optimizer.zero_grad()
-                    loss.backward()
-                    optimizer.step()
+            train_steps(optimizer, loss_fn, steps, watch)
             losses.append(float(loss_fn().detach()))
         return np.array(losses)
 

@@ -389,11 +389,6 @@ def at_end(value: float, predict: Callable[[Cells], np.ndarray]) -> Callable[[Ce
     return lambda cells: predict(cells.assign(rho=value))
 
 
-def rounding_floor(cells: Cells, predicted: np.ndarray) -> np.ndarray:
-    """1e-6 of the prediction: float32 rounding of a measurement that every seed reproduces exactly (its spread is 0)."""
-    return 1e-6 * np.abs(predicted)
-
-
 def e1_continued(cells: Cells) -> np.ndarray:
     """T1's floor, exact in rho, plus T3's excess (V-1)/(2m) at the cell's m."""
     return bayes_floor(cells["rho"], cells["classes"]) + finite_sample_excess(cells["samples_per_key"], cells["classes"])
@@ -628,8 +623,8 @@ CLAIMS = (
           rationale="as T3.finite_sample_excess, but at every m, also where T3's premise m(1-rho)/V >> 1 fails",
           source="T1 exact in rho + T3 (E7)", kind="prediction", select=lambda c: linear(c) & middle(c)),
     Claim("E7.e1_accuracy.naive", "E7", "loss_floor", "test_accuracy", E1_CELL,
-          predict=lambda c: bayes_accuracy(c["rho"], c["classes"]), tolerance=standard_errors(STANDARD_ERRORS, bias=rounding_floor),
-          rationale="4 standard errors over seeds + float rounding; T1's Bayes accuracy rho + (1-rho)/V is itself linear "
+          predict=lambda c: bayes_accuracy(c["rho"], c["classes"]), tolerance=standard_errors(STANDARD_ERRORS),
+          rationale="4 standard errors over seeds (and float64 rounding); T1's Bayes accuracy rho + (1-rho)/V is itself linear "
                     "in rho, so the naive interpolation and the continued theory coincide (one row); every m, where the "
                     "argmax of m labels misses the rule's class",
           source="the two limits interpolated = T1 (E7)", kind="prediction", select=lambda c: linear(c) & middle(c)),
@@ -662,7 +657,7 @@ CLAIMS = (
                     "the predicted delay lies within the steps run (below the mean horizon): there a jump that never came "
                     "contradicts the prediction",
           source="T6 carried to the jump (E8)", kind="prediction",
-          select=lambda c: (c["rho"] > 2 / c["modulus"]) & (c["rho"] < 1) & (t6_jump_delay(c["rho"], c["modulus"]) < c["reference"])),
+          select=lambda c: middle(c) & (c["rho"] > 2 / c["modulus"]) & (t6_jump_delay(c["rho"], c["modulus"]) < c["reference"])),
     Claim("E8.no_generalisation", "E8", "modular_addition", "clean_accuracy", E8_CELL,
           predict=lambda c: 1 / c["modulus"], tolerance=standard_errors(STANDARD_ERRORS),
           rationale="4 standard errors over seeds, no bias: at rho = 0 the labels are independent of the rule and the "
@@ -672,14 +667,14 @@ CLAIMS = (
           predict=lambda c: c["rho"] ** 2 + c["reference"], tolerance=standard_errors(STANDARD_ERRORS), reference="grad_noise_part",
           rationale="4 standard errors over seeds of the paired ratio |G(rho)|^2/|G(1)|^2 at initialisation: T2's signal "
                     "rho^2 plus the random labels' finite-sample share, (1 - rho) times the same seed's ratio at rho = 0",
-          source="T2 carried to the network (E8)", kind="prediction", select=lambda c: (c["rho"] > 0) & (c["rho"] < 1)),
+          source="T2 carried to the network (E8)", kind="prediction", select=middle),
     # E9: natural data (paper section "The middle of the dial: natural data")
     Claim("E9.structure_limit", "E9", "digits", "clean_accuracy_drop", E9_CELL,
           predict=lambda c: np.zeros(len(c)), tolerance=standard_errors(STANDARD_ERRORS),
           rationale="4 standard errors over seeds of the paired drop acc(1) - acc(rho), no bias: for every rho > 0 the "
                     "Bayes classifier of the mixture is the clean one, so with enough data the drop is 0; the test set is "
                     "fixed, so its sampling cancels in the pair; expected to fail where the network memorises random labels",
-          source="the structure limit carried inward (E9)", kind="prediction", select=lambda c: (c["rho"] > 0) & (c["rho"] < 1)),
+          source="the structure limit carried inward (E9)", kind="prediction", select=middle),
     Claim("E9.noisy_accuracy", "E9", "digits", "noisy_accuracy_gap", E9_CELL,
           predict=lambda c: np.zeros(len(c)), tolerance=standard_errors(STANDARD_ERRORS),
           rationale="4 standard errors over seeds, no bias: the test labels' mixture draw is independent of the network, so "
@@ -710,7 +705,7 @@ CLAIMS = (
                     "direction), stated before measuring, and its failure would be the finding; 0 < rho < 1 and P > N "
                     "only (rho = 0 is Cover's count itself; rho = 1 and P <= N are always separable)",
           source="stated here before measuring (E6)", kind="prediction",
-          select=lambda c: (c["rho"] > 0) & (c["rho"] < 1) & (c["points"] > c["weights"])),
+          select=lambda c: middle(c) & (c["points"] > c["weights"])),
     Claim("E7.e6_separated.naive", "E7", "capacity", "mixture_separated_fraction", E6_CELL + ("rho",),
           predict=interpolate(lambda c: cover_separable_fraction(c["points"], c["weights"]), lambda c: np.ones(len(c))),
           tolerance=binomial_standard_errors(STANDARD_ERRORS),

@@ -46,12 +46,18 @@ def teacher(dim: int, singular_values: list[float]) -> tuple[np.ndarray, np.ndar
     return u[:, :k], np.asarray(singular_values, float), v[:, :k]
 
 
-def statistics(seed: int, dim: int, rho: float, n: int, sigma2: float, u, s, v, *repeat: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sigma_xx and Sigma_yx of n mixture samples (a further data set of the seed for each ``repeat`` tag)."""
+def mixture_samples(seed: int, dim: int, rho: float, n: int, sigma2: float, u, s, v, *repeat: int) -> tuple[np.ndarray, np.ndarray]:
+    """n mixture samples (x, y), (n, d) each (a further data set of the seed for each ``repeat`` tag)."""
     rng = rng_for(seed, "deep_linear", dim, float(rho), n, *repeat)
     x = rng.normal(size=(n, dim))
     y_teacher = x @ (v * s) @ u.T  # W* x for every sample
     y = np.where(rng.random((n, 1)) < rho, y_teacher, rng.normal(scale=np.sqrt(sigma2), size=(n, dim)))
+    return x, y
+
+
+def statistics(seed: int, dim: int, rho: float, n: int, sigma2: float, u, s, v, *repeat: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sigma_xx and Sigma_yx of n mixture samples (mixture_samples)."""
+    x, y = mixture_samples(seed, dim, rho, n, sigma2, u, s, v, *repeat)
     return x.T @ x / n, y.T @ x / n
 
 
