@@ -37,7 +37,6 @@ import numpy as np
 import pandas as pd
 
 from experiments.stats import summarise, t_quantile
-from experiments.zipf_scaling import log_log_slope
 from theory.bayes_floor import bayes_accuracy, bayes_floor
 from theory.bayes_floor import derive as bayes_floor_derivation
 from theory.bias_bounds import finite_sample_next_term
@@ -45,7 +44,7 @@ from theory.capacity import cover_separable_fraction, half_crossing
 from theory.capacity import derive as capacity_derivation
 from theory.finite_samples import finite_sample_excess, other_class_count
 from theory.gradient_noise import gradient_noise_scale, gradient_sq_norm, gradient_trace, mean_gradient_sq_norm, minibatch_sq_norm_pure_noise
-from experiments.deep_linear import WIDTH_MARGIN, crossing_times
+from experiments.curves import WIDTH_MARGIN, crossing_times, log_log_slope
 from experiments.modular_addition import t6_jump_delay
 from theory.deep_linear import gd_mode_strength, mixture_half_time, saxe_transition_width
 from theory.gradient_flow import gradient_flow_loss, power_law_loss_exponent

@@ -31,11 +31,9 @@ import pandas as pd
 import torch
 
 from experiments import runs
+from experiments.curves import WIDTH_MARGIN, crossing_times
 from experiments.lookup_table import rng_for
 from experiments.progress import Progress
-
-WIDTH_MARGIN = 0.1  # the transition is timed from WIDTH_MARGIN to 1 - WIDTH_MARGIN of the final strength
-
 
 def teacher(dim: int, singular_values: list[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """U, s, V of a fixed teacher with orthonormal singular vectors (the same for every seed)."""
@@ -74,19 +72,6 @@ def train(sxx: torch.Tensor, syx: torch.Tensor, w1: torch.Tensor, w2: torch.Tens
         w1, w2 = w1 - lr * w2.transpose(1, 2) @ error, w2 - lr * error @ w1.transpose(1, 2)
         progress.update(step + 1)
     return torch.stack(snapshots, dim=1)
-
-
-def crossing_times(times: np.ndarray, strength: np.ndarray, level: np.ndarray) -> np.ndarray:
-    """First time each trajectory (last axis: time) reaches its level, linearly interpolated; NaN if never."""
-    level = np.asarray(level)[..., None]
-    above = strength >= level
-    first = np.where(above.any(axis=-1), above.argmax(axis=-1), -1)
-    out = np.full(first.shape, np.nan)
-    for idx in zip(*np.nonzero(first > 0)):
-        j = first[idx]
-        u_lo, u_hi = strength[idx][j - 1], strength[idx][j]
-        out[idx] = times[j - 1] + (level[idx][0] - u_lo) / (u_hi - u_lo) * (times[j] - times[j - 1])
-    return out
 
 
 def start(u0, u: np.ndarray, v: np.ndarray, members: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -7,6 +7,11 @@ Inputs are one-hot keys, so a model is fed key indices.
 linear  logits = W[x]: a linear softmax on one-hot keys with no bias; zero initialisation
         gives the uniform logits of T2.
 mlp     logits = relu(W1[x] + b1) W2 + b2: one hidden layer, initialised as torch.nn.Linear.
+
+Each model also gives the gradient of the count loss (experiments/trainer.py) in closed form: the
+cross-entropy's derivative in the logits, (n_k softmax - c)/N, carried back by the chain rule
+(tests/experiments/test_trainer.py checks it against autograd).  It works on the logits classes
+first, (E, V, K), so that the softmax over the few classes runs in vectors across the keys.
 """
 import math
 from dataclasses import dataclass
@@ -56,14 +61,44 @@ def init_mlp(seed: int, n_keys: int, n_classes: int, hidden: int) -> Params:
     }
 
 
+def count_loss_gradient(logits_t: torch.Tensor, frequencies_t: torch.Tensor, key_weights: torch.Tensor) -> torch.Tensor:
+    """The derivative of the mean cross-entropy -sum_kv c_kv log softmax(l_k)_v / N in the logits, classes first:
+
+    w_k softmax(l_k)_v - f_kv, with f_kv = c_kv / N the samples' frequencies (frequencies_t, (E, V, K)) and
+    w_k = sum_v f_kv the keys' (key_weights, (E, 1, K)); logits_t is (E, V, K).  NaN wherever a member's logits are
+    NaN or infinite."""
+    probabilities = (logits_t - logits_t.amax(1, keepdim=True)).exp_()
+    return probabilities.mul_(key_weights / probabilities.sum(1, keepdim=True)).sub_(frequencies_t)
+
+
+def linear_count_gradients(params: Params, frequencies_t: torch.Tensor, key_weights: torch.Tensor) -> Params:
+    """The count loss's gradient for the linear model: the logits are W itself."""
+    gradient_t = count_loss_gradient(params["W"].transpose(-1, -2).contiguous(), frequencies_t, key_weights)  # (E, V, K)
+    return {"W": gradient_t.transpose(-1, -2).contiguous()}
+
+
+def mlp_count_gradients(params: Params, frequencies_t: torch.Tensor, key_weights: torch.Tensor) -> Params:
+    """The count loss's gradient for the MLP, back through the readout, the ReLU and the hidden layer.
+
+    W2's gradient is formed transposed, (gradient_t hidden)^T: with few classes that product runs about 5x faster."""
+    hidden = (params["W1"] + params["b1"].unsqueeze(-2)).clamp_min_(0)  # (E, K, H)
+    logits_t = torch.baddbmm(params["b2"].unsqueeze(-1), params["W2"].transpose(-1, -2), hidden.transpose(-1, -2))  # (E, V, K)
+    gradient_t = count_loss_gradient(logits_t, frequencies_t, key_weights)  # (E, V, K)
+    gradient_hidden = torch.ops.aten.threshold_backward(torch.bmm(gradient_t.transpose(-1, -2), params["W2"].transpose(-1, -2)), hidden, 0)
+    return {"W1": gradient_hidden, "b1": gradient_hidden.sum(-2),  # (E, K, H), (E, H)
+            "W2": torch.bmm(gradient_t, hidden).transpose(-1, -2).contiguous(), "b2": gradient_t.sum(-1)}  # (E, H, V), (E, V)
+
+
 @dataclass(frozen=True)
 class Model:
     init: Callable[..., Params]  # (seed, K, V, **options) -> one member's parameters
     logits: Callable[[Params, torch.Tensor], torch.Tensor]  # (params, keys (N,)) -> logits (N, V)
     table: Callable[[Params], torch.Tensor]  # params -> every key's logits (..., K, V)
+    count_gradients: Callable[..., Params]  # (params, c / N (E, V, K), n_k / N (E, 1, K)) -> the count loss's gradient
 
 
-MODELS = {"linear": Model(init_linear, linear_logits, linear_table), "mlp": Model(init_mlp, mlp_logits, mlp_table)}
+MODELS = {"linear": Model(init_linear, linear_logits, linear_table, linear_count_gradients),
+          "mlp": Model(init_mlp, mlp_logits, mlp_table, mlp_count_gradients)}
 
 
 def init_ensemble(model: Model, seeds: list[int], n_keys: int, n_classes: int, options: dict) -> Params:

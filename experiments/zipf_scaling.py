@@ -38,24 +38,13 @@ import torch
 
 from experiments import lookup_table, runs
 from experiments.models import MODELS, init_ensemble
+from experiments.curves import log_log_slope
 from experiments.progress import Progress
 from experiments.threshold_unit import fit_logistic, gaussian_points, random_signs
 from experiments.trainer import TrainConfig, all_key_logits, train_on_counts
 from theory.zipf_skills import zipf_frequencies
 
 PARTS = ("data", "size", "emergence")
-
-
-def log_log_slope(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """d ln y / d ln x by least squares along the last axis; NaN where fewer than 3 values are positive and finite."""
-    x, y = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
-    ok = np.isfinite(y) & (y > 0)
-    lx, ly = np.where(ok, np.log(x), 0.0), np.log(np.where(ok, y, 1.0))
-    count = ok.sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        dx = np.where(ok, lx - lx.sum(axis=-1, keepdims=True) / count[..., None], 0.0)
-        slope = (dx * ly).sum(axis=-1) / (dx**2).sum(axis=-1)
-    return np.where(count >= 3, slope, np.nan)
 
 
 def zipf_stream(seed: int, frequencies: np.ndarray, n: int, alpha: float) -> np.ndarray:

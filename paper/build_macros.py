@@ -14,7 +14,7 @@ from pathlib import Path
 from fractions import Fraction
 
 from experiments.claims import CRITICAL_WINDOW_EXPONENT, STANDARD_ERRORS, T3_VALIDITY, THRESHOLD_WINDOW
-from experiments.deep_linear import WIDTH_MARGIN
+from experiments.curves import WIDTH_MARGIN
 from experiments.stats import CONFIDENCE, t_tail
 from paper.ledger import macro_name, tex
 from theory.io import write_text_atomic

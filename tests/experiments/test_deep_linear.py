@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from experiments import deep_linear
+from experiments import curves, deep_linear
 from theory.deep_linear import mixture_half_time, saxe_transition_width
 from theory.spiked_correlation import kept_strength, noise_scale
 
@@ -27,8 +27,8 @@ def test_gradient_step_equals_autograd():
 def test_half_time_interpolation():
     times = np.linspace(0, 10, 101)
     curve = 2.0 / (1 + np.exp(-(times - 4.0) * 3))
-    assert abs(deep_linear.crossing_times(times, curve[None], np.array([1.0]))[0] - 4.0) < 0.02
-    assert np.isnan(deep_linear.crossing_times(times, curve[None], np.array([2.5]))[0])  # never reached
+    assert abs(curves.crossing_times(times, curve[None], np.array([1.0]))[0] - 4.0) < 0.02
+    assert np.isnan(curves.crossing_times(times, curve[None], np.array([2.5]))[0])  # never reached
 
 
 def test_large_n_structure_follows_saxe():

@@ -6,7 +6,7 @@ import torch
 
 from experiments import loss_floor, lookup_table
 from experiments.models import MODELS, init_ensemble
-from experiments.trainer import TrainConfig, train_on_counts
+from experiments.trainer import TrainConfig, count_loss, train_on_counts
 
 CONFIG = {"keys": 6, "rho": [0.0, 0.6], "samples_per_key": [40, 400], "steps": 200, "learning_rate": 0.05,
           "models": {"linear": {}, "mlp": {"hidden": 8}}}
@@ -49,3 +49,20 @@ def test_logits_table_is_every_keys_logits():
         for e in range(2):
             one = {k: v[e] for k, v in params.items()}
             assert torch.allclose(table[e], model.logits(one, torch.arange(5)), atol=1e-6), name
+
+
+def test_closed_form_gradients_equal_autograd():
+    """The trainer's gradients (models.py, classes first) equal autograd's gradient of the count loss."""
+    generator = torch.Generator().manual_seed(0)
+    for name, model in MODELS.items():
+        for n_classes in (2, 3, 17):  # the softmax's vector paths differ with the number of classes
+            params = init_ensemble(model, [0, 1, 2], 6, n_classes, {"hidden": 8} if name == "mlp" else {})
+            params = {k: v + torch.randn(v.shape, generator=generator) for k, v in params.items()}  # away from init: dead and live ReLUs
+            counts = torch.randint(0, 4, (3, 6, n_classes), generator=generator).float()
+            leaves = {k: v.clone().requires_grad_(True) for k, v in params.items()}
+            count_loss(model.table(leaves), counts).sum().backward()
+            frequencies_t = (counts / counts.sum((1, 2), keepdim=True)).transpose(1, 2).contiguous()
+            closed = model.count_gradients(params, frequencies_t, frequencies_t.sum(1, keepdim=True))
+            assert closed.keys() == leaves.keys()
+            for k, leaf in leaves.items():
+                assert torch.allclose(closed[k], leaf.grad, rtol=1e-5, atol=1e-7), (name, n_classes, k)

@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from experiments import claims
-from experiments.zipf_scaling import log_log_slope
+from experiments.curves import log_log_slope
 from theory.capacity import cover_half_point, cover_separable_fraction, half_crossing
 from theory.deep_linear import saxe_half_time
 from theory.finite_samples import finite_sample_excess
