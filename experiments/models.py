@@ -4,8 +4,8 @@ An ensemble is a dict of tensors with a leading member dimension E; ``torch.func
 model over it, so every seed and grid cell of one shape trains as one tensor program.
 Inputs are one-hot keys, so a model is fed key indices.
 
-linear  logits = W[x]: a linear softmax on one-hot keys with no bias; zero initialisation
-        gives the uniform logits of T2.
+linear  logits = W[:, x]: a linear softmax on one-hot keys with no bias; zero initialisation
+        gives the uniform logits of T2.  W is stored classes first, (V, K).
 mlp     logits = relu(W1[x] + b1) W2 + b2: one hidden layer, initialised as torch.nn.Linear.
 
 Each model also gives the gradient of the count loss (experiments/trainer.py) in closed form: the
@@ -23,7 +23,7 @@ Params = dict[str, torch.Tensor]
 
 
 def linear_logits(params: Params, keys: torch.Tensor) -> torch.Tensor:
-    return params["W"][keys]  # (N, V)
+    return params["W"][:, keys].T  # (N, V)
 
 
 def mlp_logits(params: Params, keys: torch.Tensor) -> torch.Tensor:
@@ -34,7 +34,7 @@ def mlp_logits(params: Params, keys: torch.Tensor) -> torch.Tensor:
 # The logits of every key at once, for any leading member dimensions: the one-hot input of key x
 # selects row x, so the table needs no gather (whose backward, deterministic, is slow).
 def linear_table(params: Params) -> torch.Tensor:
-    return params["W"]  # (..., K, V)
+    return params["W"].transpose(-1, -2)  # (..., K, V)
 
 
 def mlp_table(params: Params) -> torch.Tensor:
@@ -48,7 +48,7 @@ def _uniform(generator: torch.Generator, shape: tuple[int, ...], fan_in: int) ->
 
 
 def init_linear(seed: int, n_keys: int, n_classes: int) -> Params:
-    return {"W": torch.zeros(n_keys, n_classes)}
+    return {"W": torch.zeros(n_classes, n_keys)}  # classes first: the trainer's softmax runs across keys
 
 
 def init_mlp(seed: int, n_keys: int, n_classes: int, hidden: int) -> Params:
@@ -72,9 +72,8 @@ def count_loss_gradient(logits_t: torch.Tensor, frequencies_t: torch.Tensor, key
 
 
 def linear_count_gradients(params: Params, frequencies_t: torch.Tensor, key_weights: torch.Tensor) -> Params:
-    """The count loss's gradient for the linear model: the logits are W itself."""
-    gradient_t = count_loss_gradient(params["W"].transpose(-1, -2).contiguous(), frequencies_t, key_weights)  # (E, V, K)
-    return {"W": gradient_t.transpose(-1, -2).contiguous()}
+    """The count loss's gradient for the linear model: the logits are W itself, classes first."""
+    return {"W": count_loss_gradient(params["W"], frequencies_t, key_weights)}  # (E, V, K)
 
 
 def mlp_count_gradients(params: Params, frequencies_t: torch.Tensor, key_weights: torch.Tensor) -> Params:

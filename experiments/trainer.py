@@ -12,7 +12,7 @@ training on the counts is training on every sample, at a cost independent of the
 Each step runs over chunks of members small enough that a chunk's intermediate tensors (hidden
 activations, their gradients) stay in the CPU's cache: only the parameters, their gradients and
 Adam's moments travel to and from memory.  The chunks change nothing that is computed (each
-member's gradient is its own), only how often memory is crossed (experiments/bench.py measures it).
+member's gradient is its own), only how often memory is crossed (python -m experiments.bench measures it).
 
 A member whose logits overflow at some step has diverged: its gradient is NaN from then on, which
 Adam carries into its parameters for good.  It is flagged, and its final loss is NaN, so that no

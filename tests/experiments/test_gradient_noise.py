@@ -17,7 +17,7 @@ def test_per_sample_gradients_are_the_analytic_ones():
     params = init_ensemble(MODELS["linear"], [0, 1], n_keys, n_classes, {})
     keys = torch.tensor([[0, 3, 3], [4, 1, 0]])
     labels = torch.tensor([[2, 0, 1], [3, 3, 0]])
-    grads = gradient_noise.per_sample_gradients(MODELS["linear"], params, keys, labels).reshape(2, 3, n_keys, n_classes)
+    grads = gradient_noise.per_sample_gradients(MODELS["linear"], params, keys, labels).reshape(2, 3, n_classes, n_keys).transpose(2, 3)  # W is (V, K)
     expected = np.zeros((2, 3, n_keys, n_classes))
     for e in range(2):
         for i in range(3):

@@ -1,0 +1,94 @@
+"""Benchmark: where the build's training time goes, against the strongest peers (README "The benchmark").
+
+    python -m experiments.bench [--steps 50] [--threads 2]     # the default build's grids
+    python -m experiments.bench --quick                         # tiny grids, a few steps: do the four agree?
+
+For every training family of the default build (workflow/configs/default.yaml: E1-E6, E8, E9) the same work,
+from the same initial weights and data, runs up to four ways in this one process:
+
+  naive        one nn.Module and one optimizer per run, on its samples, as most research code does
+  naive-stats  the same per-run loop on the sufficient statistics that ours uses (per-key label counts for E1 and
+               E5's data part, the distinct (key, label) gradients' Gram matrix and pair counts for E2, Sigma_xx
+               and Sigma_yx for E3 and E4): naive / naive-stats is the gain from mathematics, naive-stats / ours
+               the gain from batching.  Where ours uses none (E5's size and emergence parts, E6, E8, E9 work on the
+               points, population or samples themselves) the column shows "-" and the gain from mathematics is 1
+               by definition
+  vmap         PyTorch's documented ensembling: torch.func.stack_module_state + functional_call + vmap(grad) of
+               the naive model, in chunks of members whose activations fit in MEMORY
+  ours         the experiment's own function, called as the build's job calls it (its run(...), or the training
+               function its job calls), so that a change to it shows here
+
+Units: a training step of every member for the step-loop families (E1, E3, E4, E5 data and emergence, E8, E9);
+a chunk of per-sample gradients for E2 (no training loop); a Newton iteration of every fit for E5's size part
+and E6.  Each family's module says what its ways compute, what is compared and what is counted:
+bench/one_hot.py (E1, E2, E5 data), bench/linear_models.py (E3, E4), bench/threshold_fits.py (E5 size, E6),
+bench/networks.py (E5 emergence, E8, E9).
+
+Timing: setup (data, modules, optimizers) stays outside a stopwatch that runs only around the baselines' work.
+Ours is the job's own function, which cannot be split, so after a warm-up (the process's first imports and
+kernels) it runs twice, for one unit and for all: the difference gives its time per unit ("ours ms"), the rest its
+one-time cost ("setup s", reported apart).  The baselines run the first seed's cells (every cell of one seed)
+and their time is scaled to the grid by the number of seeds; ours runs the whole grid.  Each way runs min(--steps, the build's own count) units; "build s"
+is ours' one-time cost plus its time per unit times the build's own count.
+
+Agreement: each way's final values (losses where the job writes them; see each module for the quantity and its
+tolerance) equal ours, cell by cell.
+
+Roofline: per unit, each grid's arithmetic (what its module counts) and the bytes it cannot avoid moving, against
+this machine's matmul rate (in the grid's float type) and memory bandwidth measured at the start of the run; the
+fastest time physics allows is the larger of the two, and "of roof" is that time over ours.  The last line is
+machine-readable: ``speedup_vs_naive=<x> speedup_vs_vmap=<y> roofline_fraction=<z>``, x and y over the build
+time of all grids run together (ours' one-time costs included, the baselines' not), z on the grid whose ours
+costs the build the most time (the largest "build s").
+"""
+import copy
+from pathlib import Path
+from typing import Iterator
+
+from experiments.bench import linear_models, networks, one_hot, threshold_fits
+from experiments.bench.core import Grid
+
+CONFIG = Path(__file__).resolve().parents[2] / "workflow/configs/default.yaml"
+
+GRIDS = {  # a short name (--grids matches its start) -> the grid's builder
+    "E1 linear": lambda config: one_hot.e1_grid(config, "linear"),
+    "E1 mlp": lambda config: one_hot.e1_grid(config, "mlp"),
+    "E2 linear": lambda config: one_hot.e2_grid(config, "linear"),
+    "E2 mlp": lambda config: one_hot.e2_grid(config, "mlp"),
+    "E3": linear_models.e3_grid,
+    "E4": linear_models.e4_grid,
+    "E5 data": one_hot.e5_data_grid,
+    "E5 size": threshold_fits.e5_size_grid,
+    "E5 emergence": networks.e5_emergence_grid,
+    "E6 noise": threshold_fits.e6_noise_grid,
+    "E6 mixture": threshold_fits.e6_mixture_grid,
+    "E8": networks.e8_grid,
+    "E9": networks.e9_grid,
+}
+
+
+def grids(config: dict, names: list[str] | None = None) -> Iterator[Grid]:
+    """The grids whose short names start with one of ``names`` (all if None), each built when reached."""
+    for name, build in GRIDS.items():
+        if names is None or name.startswith(tuple(names)):
+            yield build(config)
+
+
+def quick_config(config: dict) -> dict:
+    """Tiny grids of the same kinds: for the test, which asserts agreement, never speed."""
+    tiny = copy.deepcopy(config)
+    tiny["seeds"] = [0, 1]
+    tiny["loss_floor"].update(keys=8, samples_per_key=[10, 30], rho=[0.5])
+    tiny["gradient_noise"].update(rho=[0.5, 1.0], samples=256, chunk=64, batch_sizes=[1, 4, 16])
+    tiny["least_squares"].update(repeats=2, rho=[0.5])
+    tiny["deep_linear"].update(samples=[32], rho=[0.5])
+    zipf = tiny["zipf_scaling"]
+    zipf["alpha"] = [1.0]
+    zipf["data"].update(keys=64, samples=[30, 100])
+    zipf["size"].update(keys=256, weights=[4, 8])
+    zipf["emergence"].update(skills=8, hidden=8, records=4, init_scale=0.5)  # out of the small-init plateau within 4 steps
+    tiny["capacity"].update(weights=[8], points_per_weight=[1.0, 2.0, 3.0], labellings=4)
+    tiny["capacity"]["mixture"].update(weights=8, points_per_weight=[1.0, 2.0], rho=[0.0, 0.5, 1.0], labellings=2)
+    tiny["modular_addition"].update(modulus=7, hidden=16, rho=[0.0, 0.5, 1.0])
+    tiny["digits"].update(train_sizes=[50, 100], rho=[0.0, 0.5, 1.0], hidden=16)
+    return tiny

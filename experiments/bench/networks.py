@@ -1,0 +1,232 @@
+"""Small networks trained step by step on what they see: E5's emergence part (plain gradient descent on the
+Zipf-weighted population), E8 (AdamW on the training pairs) and E9 (Adam on the training images).
+
+Unit: one training step of every member.  Ours trains on the population (E5) or the samples themselves (E8, E9):
+no sufficient statistic, so naive-stats does not apply.  Ours is the job's whole run(...), which also records its
+per-step measurements (E5: each skill's probability and first crossing; E8: clean test accuracy on every step;
+E9: the fit of every training label on every step, test curves every record_every steps); the baselines only
+train and measure at the end, so they do less work than ours (their speedups are lower bounds).  Compared:
+  E5 emergence  every skill's probability of its answer after the last step (rtol 1e-3, float32 training);
+  E8            the gradient signal ratio at initialisation (rtol 1e-3), and the final accuracies on the
+                rule's and the random training pairs and on the test pairs, argmax counts that a float32 rounding
+                can flip where two logits nearly tie: within 1% (absolute, about 3 of the 288 test pairs of p = 31);
+  E9            the test cross-entropy under the label mixture, noisy_test_loss (rtol 1e-3; torch's
+                cross_entropy with label_smoothing = 1 - rho is that mixture's loss).
+Counted per step: FLOPs of the matrix products, forward and two backward (E8: the forward over all p^2 pairs,
+which ours evaluates for the test accuracy, and the backward over the training pairs); bytes of the parameters
+and the optimizer's moments read and written once (E5: parameters only, plain gradient descent) and of the
+shared images read once (E9).
+"""
+import itertools
+
+import numpy as np
+import torch
+from torch.func import functional_call, vmap
+
+from experiments import digits, lookup_table, modular_addition, zipf_scaling
+from experiments.bench.core import Grid, column, stacked, train_steps, vmap_steps
+from theory.zipf_skills import zipf_frequencies
+
+ACCURACY_ATOL = 0.01  # E8's argmax accuracies: at most 1% of a member's pairs may flip (see above)
+
+
+class ParameterNet(torch.nn.Module):
+    """One run's module holding its parameters by name; ``function(params, *inputs)`` is its forward."""
+
+    def __init__(self, params: dict, function):
+        super().__init__()
+        self.p = torch.nn.ParameterDict({k: torch.nn.Parameter(v.clone()) for k, v in params.items()})
+        self.function = function
+
+    def forward(self, *inputs):
+        return self.function(dict(self.p), *inputs)
+
+
+# ---- E5 emergence: a two-layer linear network, plain gradient descent on the Zipf-weighted cross-entropy ----
+
+def e5_emergence_grid(config: dict) -> Grid:
+    section, seeds = config["zipf_scaling"], config["seeds"]
+    part, alphas = section["emergence"], section["alpha"]
+    n_skills, hidden, lr = part["skills"], part["hidden"], part["learning_rate"]
+    cells = list(itertools.product(alphas, seeds))
+    first = [i for i, (_, s) in enumerate(cells) if s == seeds[0]]
+    # the first seed's table, Zipf weights and small init, as zipf_scaling.run_emergence draws them
+    answers = torch.from_numpy(np.stack([lookup_table.rng_for(cells[i][1], "bijection", n_skills).permutation(n_skills) for i in first]))
+    weights = torch.from_numpy(np.stack([zipf_frequencies(cells[i][0], n_skills) for i in first])).float()  # (E, K)
+    init = [lookup_table.rng_for(cells[i][1], "two_layer_init", n_skills, hidden).standard_normal((2, n_skills, hidden)) * part["init_scale"]
+            for i in first]
+    init = [{"embedding": torch.tensor(w[0], dtype=torch.float32), "unembedding": torch.tensor(w[1].T, dtype=torch.float32)} for w in init]
+
+    def logits(p):  # every skill's logits over the answers, (K, K)
+        return p["embedding"] @ p["unembedding"]
+
+    def answer_log_prob(out, answer):  # every skill's log probability of its answer, (K,)
+        return torch.log_softmax(out, dim=-1).gather(-1, answer[:, None])[:, 0]
+
+    def naive(steps, watch):
+        probabilities = []
+        for j, params in enumerate(init):
+            net = ParameterNet(params, logits)
+            train_steps(torch.optim.SGD(net.parameters(), lr=lr), lambda: -(weights[j] * answer_log_prob(net(), answers[j])).sum(), steps, watch)
+            with torch.no_grad():
+                probabilities.append(answer_log_prob(net(), answers[j]).exp().numpy())
+        return np.concatenate(probabilities)
+
+    def vmapped(steps, watch):
+        nets = [ParameterNet(params, logits) for params in init]
+        params, base = stacked(nets), nets[0]
+
+        def loss_fn(p, answer, weight):
+            return -(weight * answer_log_prob(functional_call(base, p, ()), answer)).sum()
+
+        vmap_steps(params, loss_fn, (answers, weights), (0, 0), torch.optim.SGD(params.values(), lr=lr), steps, watch)
+        with torch.no_grad():
+            return vmap(lambda p, a: answer_log_prob(functional_call(base, p, ()), a))(params, answers).exp().reshape(-1).numpy()
+
+    def ours(steps, watch):
+        with watch:
+            table = zipf_scaling.run({**section, "emergence": {**part, "steps": steps}}, seeds, "emergence")
+        return column(table, ["alpha", "seed", "step", "rank"], [(a, s, steps, k) for a, s in cells for k in range(1, n_skills + 1)],
+                      "skill_probability")
+
+    subset = [i * n_skills + k for i in first for k in range(n_skills)]
+    flops = len(cells) * 3 * 2 * n_skills * hidden * n_skills
+    moved = len(cells) * 4 * 2 * 2 * n_skills * hidden  # the two layers in and out
+    return Grid("E5 emergence", len(cells), len(seeds), subset, part["steps"], flops, moved,
+                {"naive": naive, "vmap": vmapped, "ours": ours})
+
+
+# ---- E8: modular addition, AdamW on each member's training pairs ----
+
+def pair_logits(p: dict, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """One member's logits on pairs (a, b): relu(embed_a[a] + embed_b[b] + b1) W2 + b2, (n,) -> (n, p)."""
+    return torch.relu(p["embed_a"][a] + p["embed_b"][b] + p["b1"]) @ p["W2"] + p["b2"]
+
+
+def e8_grid(config: dict) -> Grid:
+    section, seeds = config["modular_addition"], config["seeds"]
+    modulus, hidden = section["modulus"], section["hidden"]
+    modular_addition.check(section)
+    cells = list(itertools.product(section["rho"], section["train_fraction"], seeds))
+    first = [i for i, (_, _, s) in enumerate(cells) if s == seeds[0]]
+    a_all, rule = (torch.from_numpy(v) for v in modular_addition.pairs(modulus))
+    b_all = torch.arange(modulus * modulus) % modulus  # pairs are row-major in (a, b)
+    drawn = [modular_addition.mixture_labels(cells[i][2], modulus, cells[i][0]) for i in first]
+    labels = torch.from_numpy(np.stack([y for y, _ in drawn]))  # (E, p^2)
+    kept = torch.from_numpy(np.stack([k for _, k in drawn]))
+    train = torch.from_numpy(np.stack([modular_addition.train_mask(cells[i][2], modulus, cells[i][1]) for i in first]))
+    init = modular_addition.init_members([cells[i][2] for i in first], modulus, hidden)
+    optimizer_for = lambda params: torch.optim.AdamW(params, lr=section["learning_rate"], weight_decay=section["weight_decay"])  # noqa: E731
+
+    def measured(guesses: torch.Tensor, grad_sq: torch.Tensor) -> np.ndarray:
+        """Per member: the gradient signal ratio (over the same f's member at rho = 1) and the three accuracies (E, 4)."""
+        def accuracy(right, mask):
+            return torch.where(mask.any(1), (right & mask).sum(1) / mask.sum(1).clamp(min=1), torch.nan)
+        at_one = {cells[i][1]: grad_sq[j] for j, i in enumerate(first) if cells[i][0] == 1.0}
+        ratio = torch.stack([grad_sq[j] / at_one[cells[i][1]] for j, i in enumerate(first)])
+        right = guesses == labels
+        return torch.stack([ratio, accuracy(right, train & kept), accuracy(right, train & ~kept), accuracy(guesses == rule, ~train)], 1).numpy()
+
+    def naive(steps, watch):
+        guesses, grad_sq = [], []
+        for j in range(len(first)):
+            net = ParameterNet({k: v[j] for k, v in init.items()}, pair_logits)
+            mask = train[j]
+            loss_fn = lambda: torch.nn.functional.cross_entropy(net(a_all[mask], b_all[mask]), labels[j][mask])  # noqa: E731
+            record = lambda: grad_sq.append(sum(float((p.grad**2).sum()) for p in net.parameters()))  # noqa: E731
+            train_steps(optimizer_for(net.parameters()), loss_fn, steps, watch, first_gradients=record)
+            with torch.no_grad():
+                guesses.append(net(a_all, b_all).argmax(-1))
+        return measured(torch.stack(guesses), torch.tensor(grad_sq))
+
+    def vmapped(steps, watch):
+        nets = [ParameterNet({k: v[j] for k, v in init.items()}, pair_logits) for j in range(len(first))]
+        params, base = stacked(nets), nets[0]
+        index = torch.stack([torch.nonzero(m)[:, 0] for m in train])  # every member has round(f p^2) training pairs
+
+        def loss_fn(p, pairs, y):
+            return torch.nn.functional.cross_entropy(functional_call(base, p, (a_all[pairs], b_all[pairs])), y)
+
+        grad_sq = []
+        record = lambda grads: grad_sq.append(sum((g.detach() ** 2).flatten(1).sum(1) for g in grads.values()))  # noqa: E731
+        vmap_steps(params, loss_fn, (index, labels.gather(1, index)), (0, 0), optimizer_for(params.values()), steps, watch, first_gradients=record)
+        with torch.no_grad():
+            guesses = vmap(lambda p: functional_call(base, p, (a_all, b_all)))(params).argmax(-1)
+        return measured(guesses, grad_sq[0])
+
+    def ours(steps, watch):
+        with watch:
+            table = modular_addition.run({**section, "steps": steps}, seeds)
+        names = ["rho", "train_fraction", "seed"]
+        return np.stack([column(table, names, cells, q, step=steps) for q in
+                         ("grad_signal_ratio", "train_accuracy_rule", "train_accuracy_random", "test_accuracy_curve")], axis=1)
+
+    n_train = [round(f * modulus**2) for _, f, _ in cells]
+    n_params = sum(v[0].numel() for v in init.values())
+    flops = sum(2 * modulus**2 * hidden * modulus + 2 * 2 * n * hidden * modulus for n in n_train)
+    moved = len(cells) * 4 * 6 * n_params  # parameters and AdamW's two moments, in and out
+    return Grid(f"E8 modular p={modulus}", len(cells), len(seeds), first, section["steps"], flops, moved,
+                {"naive": naive, "vmap": vmapped, "ours": ours}, rtol=np.array([1e-3, 0, 0, 0]), atol=np.array([0, *3 * [ACCURACY_ATOL]]))
+
+
+# ---- E9: handwritten digits, Adam on each member's labels of the shared images ----
+
+def e9_grid(config: dict) -> Grid:
+    section, seeds = config["digits"], config["seeds"]
+    digits.check(section)
+    pool_x, pool_y, test_x, test_y = digits.split(section["test_images"])
+    x_test, y_test = torch.from_numpy(test_x), torch.from_numpy(test_y)
+    cells = list(itertools.product(section["train_sizes"], section["rho"], seeds))
+    first = [i for i, (_, _, s) in enumerate(cells) if s == seeds[0]]
+    n_inputs, hidden = pool_x.shape[1], section["hidden"]
+    labels = {i: torch.from_numpy(digits.mixture_labels(cells[i][2], pool_y[: cells[i][0]], cells[i][1])[0]) for i in first}
+    init = {i: {k: v[0] for k, v in digits.init_members([cells[i][2]], n_inputs, hidden).items()} for i in first}
+
+    def network(i):  # the plain module: Linear, ReLU, Linear, with the member's initial weights
+        net = torch.nn.Sequential(torch.nn.Linear(n_inputs, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, digits.N_CLASSES))
+        with torch.no_grad():
+            for layer, w, b in ((net[0], "W1", "b1"), (net[2], "W2", "b2")):
+                layer.weight.copy_(init[i][w].T)
+                layer.bias.copy_(init[i][b])
+        return net
+
+    def noisy_test_loss(test_logits, i):  # the cross-entropy under the mixture: rho on the digit, 1 - rho uniform
+        return float(torch.nn.functional.cross_entropy(test_logits.double(), y_test, label_smoothing=1 - cells[i][1]))
+
+    def naive(steps, watch):
+        losses = []
+        for i in first:
+            net, x = network(i), torch.from_numpy(pool_x[: cells[i][0]])
+            train_steps(torch.optim.Adam(net.parameters(), lr=section["learning_rate"]),
+                        lambda: torch.nn.functional.cross_entropy(net(x), labels[i]), steps, watch)
+            with torch.no_grad():
+                losses.append(noisy_test_loss(net(x_test), i))
+        return np.array(losses)
+
+    def vmapped(steps, watch):
+        losses = {}
+        for n in section["train_sizes"]:  # one shape: the members of one training-set size
+            idx = [i for i in first if cells[i][0] == n]
+            nets = [network(i) for i in idx]
+            params, base = stacked(nets), nets[0]
+
+            def loss_fn(p, x, y):
+                return torch.nn.functional.cross_entropy(functional_call(base, p, (x,)), y)
+
+            vmap_steps(params, loss_fn, (torch.from_numpy(pool_x[:n]), torch.stack([labels[i] for i in idx])), (None, 0),
+                       torch.optim.Adam(params.values(), lr=section["learning_rate"]), steps, watch)
+            with torch.no_grad():
+                test_logits = vmap(lambda p: functional_call(base, p, (x_test,)))(params)
+            losses.update((i, noisy_test_loss(test_logits[j], i)) for j, i in enumerate(idx))
+        return np.array([losses[i] for i in first])
+
+    def ours(steps, watch):
+        with watch:
+            table = digits.run({**section, "steps": steps}, seeds)
+        return column(table, ["train_size", "rho", "seed"], cells, "noisy_test_loss")
+
+    n_params = n_inputs * hidden + hidden + hidden * digits.N_CLASSES + digits.N_CLASSES
+    flops = sum(3 * 2 * n * (n_inputs * hidden + hidden * digits.N_CLASSES) for n, _, _ in cells)
+    moved = len(cells) * 4 * 6 * n_params + sum(4 * n * n_inputs for n in section["train_sizes"])
+    return Grid("E9 digits", len(cells), len(seeds), first, section["steps"], flops, moved,
+                {"naive": naive, "vmap": vmapped, "ours": ours})

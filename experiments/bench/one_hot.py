@@ -1,0 +1,242 @@
+"""Models on one-hot keys: E1 and E5's data part (Adam on samples or on per-key counts), and E2 (per-sample gradients).
+
+E1, E5 data  unit: one Adam step of every member.  naive-stats trains the same per-run loop on the per-key label
+             counts that ours uses.  Counted per step: FLOPs of the hidden-to-logit matmul, forward and two
+             backward (the linear model has none: memory-bound); bytes of the parameters and Adam's two moments
+             read and written once and the counts read once.
+E2           no training loop: every sample's gradient at initialisation, and the sums the job reads from them.
+             unit: one chunk (the config's ``chunk`` samples) of every member's samples; the build runs
+             samples / chunk units.  naive takes each sample's gradient by its own backward call, vmap by
+             torch.func's vmap(vmap(grad)) over members and samples.  Ours (gradient_noise.run) uses a sufficient
+             statistic: a sample's gradient is one of the K V distinct (key, label) gradients g_a, so every sum
+             follows from their Gram matrix M and the pair counts c_b of each batch b (|mean of b|^2 =
+             c_b^T M c_b / B^2); naive-stats is the per-run loop on it (one backward call per pair, then each
+             batch's counts against M).  Compared: the mean squared per-sample gradient norm and the mean squared
+             minibatch-mean norm of each batch size, which the job writes, in float64 from float32 gradients
+             (rtol 1e-5: a hundred float32 roundings).  Counted per unit: for each batch size B, the cheaper of
+             counting the chunk's B-sample couples (C B) and multiplying its count vectors with M (2 (C / B) A^2
+             FLOPs, A = K V); bytes of the chunk's keys and labels read once (int64).
+"""
+import itertools
+
+import numpy as np
+import torch
+from torch.func import functional_call, grad, vmap
+
+from experiments import gradient_noise, lookup_table, zipf_scaling
+from experiments.bench.core import MEMORY, Grid, Stopwatch, vmap_steps, column, stacked, train_steps
+from experiments.models import MODELS, init_ensemble
+from experiments.trainer import TrainConfig, cosine_schedule, count_loss, train_on_counts
+from theory.zipf_skills import zipf_frequencies
+
+
+class LookupNet(torch.nn.Module):
+    """The E1 and E2 models as one run's module: linear W[x] or relu(W1[x] + b1) W2 + b2."""
+
+    def __init__(self, params: dict, model_name: str):
+        super().__init__()
+        self.p = torch.nn.ParameterDict({k: torch.nn.Parameter(v.clone()) for k, v in params.items()})
+        self.model = MODELS[model_name]
+
+    def forward(self, keys):  # (N,) -> (N, V)
+        return self.model.logits(dict(self.p), keys)
+
+    def table(self):  # every key's logits (K, V)
+        return self.model.table(dict(self.p))
+
+
+def counts_grid(name: str, model_name: str, options: dict, counts: np.ndarray, seeds_of: list[int], n_seeds: int,
+                lr: float, build_steps: int) -> Grid:
+    """A grid of members trained with Adam on a cosine schedule, each on its own counts (E, K, V)."""
+    n_members, n_keys, n_classes = counts.shape
+    init = init_ensemble(MODELS[model_name], seeds_of, n_keys, n_classes, options)
+    counts_t = torch.tensor(counts, dtype=torch.float32)
+    sizes = counts.sum(axis=(1, 2)).astype(int)
+    first = [i for i, s in enumerate(seeds_of) if s == seeds_of[0]]
+
+    def samples(i):  # the samples that member i's counts describe, keys in order
+        keys = np.repeat(np.repeat(np.arange(n_keys), n_classes), counts[i].ravel().astype(int))
+        labels = np.repeat(np.tile(np.arange(n_classes), n_keys), counts[i].ravel().astype(int))
+        return torch.tensor(keys), torch.tensor(labels)
+
+    def per_run(steps, watch, on_counts):
+        losses = []
+        for i in first:
+            net = LookupNet({k: v[i] for k, v in init.items()}, model_name)
+            optimizer = torch.optim.Adam(net.parameters(), lr=lr)
+            schedule = cosine_schedule(optimizer, steps)
+            keys, labels = samples(i)
+            loss_fn = (lambda: count_loss(net.table()[None], counts_t[i : i + 1])[0]) if on_counts else \
+                (lambda: torch.nn.functional.cross_entropy(net(keys), labels))
+            train_steps(optimizer, loss_fn, steps, watch, schedule)
+            with torch.no_grad():
+                losses.append(float(loss_fn()))
+        return np.array(losses)
+
+    def vmapped(steps, watch):
+        losses = {}
+        by_size = {}  # vmap needs one shape: members with the same number of samples
+        for i in first:
+            by_size.setdefault(sizes[i], []).append(i)
+        width = n_classes + options.get("hidden", 0)
+        for size, group in by_size.items():
+            chunk = max(1, MEMORY // (4 * 4 * max(size, 1) * width))
+            for start in range(0, len(group), chunk):
+                idx = group[start : start + chunk]
+                nets = [LookupNet({k: v[i] for k, v in init.items()}, model_name) for i in idx]
+                params, base = stacked(nets), nets[0]
+                keys = torch.stack([samples(i)[0] for i in idx])
+                labels = torch.stack([samples(i)[1] for i in idx])
+
+                def loss_fn(p, k, y):
+                    return torch.nn.functional.cross_entropy(functional_call(base, p, (k,)), y)
+
+                optimizer = torch.optim.Adam(params.values(), lr=lr)
+                vmap_steps(params, loss_fn, (keys, labels), (0, 0), optimizer, steps, watch, cosine_schedule(optimizer, steps))
+                with torch.no_grad():
+                    losses.update(zip(idx, vmap(loss_fn)(params, keys, labels).tolist()))
+        return np.array([losses[i] for i in first])
+
+    def ours(steps, watch):
+        with watch:
+            trained = train_on_counts(MODELS[model_name], init, counts_t, TrainConfig(steps=steps, learning_rate=lr))
+        return trained.loss.numpy()
+
+    hidden = options.get("hidden", 0)
+    params_per_member = sum(v[0].numel() for v in init.values())
+    flops = n_members * 3 * 2 * n_keys * hidden * n_classes  # the hidden-to-logit matmul, forward and two backward
+    moved = n_members * 4 * (6 * params_per_member + n_keys * n_classes)  # p, m, v in and out; the counts in
+    return Grid(name, n_members, n_seeds, first, build_steps, flops, moved, {
+        "naive": lambda steps, watch: per_run(steps, watch, on_counts=False),
+        "naive-stats": lambda steps, watch: per_run(steps, watch, on_counts=True),
+        "vmap": vmapped,
+        "ours": ours,
+    })
+
+
+def e1_grid(config: dict, model_name: str) -> Grid:
+    section, seeds = config["loss_floor"], config["seeds"]
+    n_keys, n_classes = section["keys"], max(section["classes"])
+    cells = list(itertools.product(section["rho"], section["samples_per_key"], seeds))
+    tables = {s: lookup_table.rule_table(s, n_keys, n_classes) for s in seeds}
+    counts = np.stack([lookup_table.label_counts(s, tables[s], r, n_classes, m) for r, m, s in cells])
+    return counts_grid(f"E1 {model_name} V={n_classes}", model_name, section["models"][model_name], counts,
+                       [s for _, _, s in cells], len(seeds), section["learning_rate"], section["steps"])
+
+
+def e5_data_grid(config: dict) -> Grid:
+    section, seeds = config["zipf_scaling"], config["seeds"]
+    part, alphas = section["data"], section["alpha"]
+    n_keys, n_classes, sizes = part["keys"], part["classes"], sorted(part["samples"])
+    cells = list(itertools.product(alphas, sizes, seeds))
+    frequencies = {a: zipf_frequencies(a, n_keys) for a in alphas}
+    streams = {(a, s): zipf_scaling.zipf_stream(s, frequencies[a], sizes[-1], a) for a in alphas for s in seeds}
+    tables = {s: lookup_table.rule_table(s, n_keys, n_classes) for s in seeds}
+    counts = np.zeros((len(cells), n_keys, n_classes), dtype=np.float32)  # as zipf_scaling.run_data builds them
+    for i, (a, n, s) in enumerate(cells):
+        counts[i, np.arange(n_keys), tables[s]] = np.bincount(streams[a, s][:n], minlength=n_keys)
+    return counts_grid("E5 data (linear)", "linear", {}, counts, [s for _, _, s in cells], len(seeds),
+                       part["learning_rate"], part["steps"])
+
+
+class GradientSums:
+    """The sums E2 reads from per-sample gradients, from their definitions: per member, the mean of |g_i|^2 and, for
+    each batch size B, the mean over consecutive batches of |mean of the batch's g_i|^2 (float64)."""
+
+    def __init__(self, members: int, batch_sizes: list[int]):
+        self.batch_sizes = batch_sizes
+        self.squares = torch.zeros(members, dtype=torch.float64)
+        self.batches = torch.zeros(members, len(batch_sizes), dtype=torch.float64)
+
+    def add(self, gradients: torch.Tensor, members: slice = slice(None)) -> None:
+        """One chunk of consecutive samples' gradients (E, C, P), float64, of ``members``."""
+        e, c, p = gradients.shape
+        self.squares[members] += (gradients**2).sum(dim=(1, 2))
+        for j, b in enumerate(self.batch_sizes):
+            self.batches[members, j] += (gradients.reshape(e, c // b, b, p).mean(dim=2) ** 2).sum(dim=(1, 2))
+
+    def means(self, n: int) -> np.ndarray:  # (E, 1 + batch sizes)
+        return torch.cat([self.squares[:, None] / n, self.batches / torch.tensor([n // b for b in self.batch_sizes])], dim=1).numpy()
+
+
+def e2_grid(config: dict, model_name: str) -> Grid:
+    section, seeds = config["gradient_noise"], config["seeds"]
+    n_keys, n_classes, chunk = section["keys"], section["classes"], section["chunk"]
+    batch_sizes, options = sorted(section["batch_sizes"]), section["models"][model_name]
+    cells = list(itertools.product(section["rho"], seeds))
+    first = [i for i, (_, s) in enumerate(cells) if s == seeds[0]]
+    init = init_ensemble(MODELS[model_name], [cells[i][1] for i in first], n_keys, n_classes, options)
+    nets = lambda: [LookupNet({k: v[j] for k, v in init.items()}, model_name) for j in range(len(first))]  # noqa: E731
+    tables = {s: lookup_table.rule_table(s, n_keys, n_classes) for s in seeds}
+
+    def data(units):  # the first seed's samples, drawn as the job draws them for samples = units x chunk
+        drawn = [lookup_table.samples(s, tables[s], r, n_classes, units * chunk) for r, s in (cells[i] for i in first)]
+        return torch.tensor(np.stack([k for k, _ in drawn])), torch.tensor(np.stack([y for _, y in drawn]))  # (E, n), (E, n)
+
+    def naive(units, watch):
+        keys, labels = data(units)
+        sums = GradientSums(len(first), batch_sizes)
+        for j, net in enumerate(nets()):
+            with watch:
+                for start in range(0, units * chunk, chunk):
+                    rows = []
+                    for t in range(start, start + chunk):  # one backward call per sample
+                        net.zero_grad()
+                        torch.nn.functional.cross_entropy(net(keys[j, t : t + 1]), labels[j, t : t + 1]).backward()
+                        rows.append(torch.cat([p.grad.flatten() for p in net.parameters()]))
+                    sums.add(torch.stack(rows)[None].double(), slice(j, j + 1))
+        return sums.means(units * chunk)
+
+    def naive_stats(units, watch):
+        keys, labels = data(units)
+        pairs = torch.arange(n_keys).repeat_interleave(n_classes), torch.arange(n_classes).repeat(n_keys)  # pair a = key V + label
+        squares, batches = [], []
+        for j, net in enumerate(nets()):
+            with watch:
+                distinct = []
+                for key, label in zip(*pairs):  # one backward call per distinct (key, label) pair
+                    net.zero_grad()
+                    torch.nn.functional.cross_entropy(net(key[None]), label[None]).backward()
+                    distinct.append(torch.cat([p.grad.flatten() for p in net.parameters()]))
+                distinct = torch.stack(distinct).double()  # (A, P)
+                gram = distinct @ distinct.T  # (A, A)
+                square, batch = 0.0, torch.zeros(len(batch_sizes), dtype=torch.float64)
+                for start in range(0, units * chunk, chunk):
+                    counts = torch.nn.functional.one_hot(keys[j, start : start + chunk] * n_classes + labels[j, start : start + chunk],
+                                                         n_keys * n_classes).double()  # (C, A): each sample's pair
+                    square += float((counts.sum(0) * gram.diagonal()).sum())
+                    for i, b in enumerate(batch_sizes):
+                        c = counts.reshape(chunk // b, b, -1).sum(1)  # (C / B, A): each batch's pair counts
+                        batch[i] += ((c @ gram) * c).sum() / b**2
+            squares.append(square)
+            batches.append(batch)
+        n = units * chunk
+        return torch.cat([torch.tensor(squares)[:, None] / n, torch.stack(batches) / torch.tensor([n // b for b in batch_sizes])], 1).numpy()
+
+    def vmapped(units, watch):
+        keys, labels = data(units)
+        modules = nets()
+        params, base = {k: v.detach() for k, v in stacked(modules).items()}, modules[0]
+        sums = GradientSums(len(first), batch_sizes)
+
+        def sample_loss(p, key, label):
+            return torch.nn.functional.cross_entropy(functional_call(base, p, (key[None],)), label[None])
+
+        per_sample = vmap(vmap(grad(sample_loss), in_dims=(None, 0, 0)))  # members, then samples
+        with watch:
+            for start in range(0, units * chunk, chunk):
+                g = per_sample(params, keys[:, start : start + chunk], labels[:, start : start + chunk])
+                sums.add(torch.cat([v.flatten(start_dim=2) for v in g.values()], dim=2).double())
+        return sums.means(units * chunk)
+
+    def ours(units, watch):
+        with watch:
+            table = gradient_noise.run({**section, "samples": units * chunk}, seeds, model_name)
+        return np.stack([column(table, ["rho", "seed"], cells, "grad_sq_norm")]
+                        + [column(table, ["rho", "seed"], cells, "minibatch_sq_norm", batch_size=b) for b in batch_sizes], axis=1)
+
+    n_pairs = n_keys * n_classes
+    flops = len(cells) * sum(min(chunk * b, 2 * (chunk // b) * n_pairs**2) for b in batch_sizes)
+    moved = len(cells) * chunk * 2 * 8
+    return Grid(f"E2 {model_name}", len(cells), len(seeds), first, section["samples"] // chunk, flops, moved,
+                {"naive": naive, "naive-stats": naive_stats, "vmap": vmapped, "ours": ours}, rtol=1e-5)
