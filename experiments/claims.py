@@ -45,8 +45,7 @@ from theory.capacity import derive as capacity_derivation
 from theory.finite_samples import finite_sample_excess, other_class_count
 from theory.gradient_noise import gradient_noise_scale, gradient_sq_norm, gradient_trace, mean_gradient_sq_norm, minibatch_sq_norm_pure_noise
 from experiments.curves import WIDTH_MARGIN, crossing_times, log_log_slope
-from experiments.modular_addition import t6_jump_delay
-from theory.deep_linear import gd_mode_strength, mixture_half_time, saxe_transition_width
+from theory.deep_linear import gd_mode_strength, mixture_half_time, saxe_transition_width, t6_jump_delay
 from theory.gradient_flow import gradient_flow_loss, power_law_loss_exponent
 from theory.online_memoriser import expected_loss
 from theory.spiked_correlation import kept_strength, noise_scale

@@ -1,10 +1,11 @@
-"""What the experiments read off their curves: power-law slopes (E3, E5) and crossing times (E4).
+"""What the experiments read off their curves: power-law slopes (E3, E5), crossing times (E4), the jump (E8).
 
 Only numpy, so that the ledger, the figures and the macros load without torch (a figure's edit
 rebuilds in a few seconds; README "Speed").
 """
 import numpy as np
 
+JUMP_LEVEL = 0.5  # E8: the clean test accuracy that marks the jump
 WIDTH_MARGIN = 0.1  # the transition is timed from WIDTH_MARGIN to 1 - WIDTH_MARGIN of the final strength
 
 

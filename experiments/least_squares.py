@@ -3,8 +3,9 @@
 Data: n isotropic Gaussian samples with d features; the label is the teacher's x^T beta
 (|beta|^2 = r^2) with probability rho, else an independent N(0, sigma^2) draw.  For one d,
 every (rho, seed, repeat) is one member of one batched program: one batched pseudo-inverse
-gives every minimum-norm least-squares fit, and one batched loop runs full-batch gradient
-descent.  Each seed's measurement is its mean over ``repeats`` independent data sets.
+gives every minimum-norm least-squares fit, and full-batch gradient descent runs on each
+member's residual and n x n kernel X X^T / n, in chunks of members that fit in cache.  Each
+seed's measurement is its mean over ``repeats`` independent data sets.
 
     train_mse      |y - X w|^2 / n of the minimum-norm fit
     test_risk      E (y0 - x0^T w)^2 = rho |beta - w|^2 + (1 - rho)(sigma^2 + |w|^2), exact over x0
@@ -21,6 +22,7 @@ w = 0 on the data's sufficient statistics X^T X / n and X^T y / n.
     python -m experiments.least_squares --features 32 --seeds 0 1 --config '{...}' --out ... --manifest ...
 """
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -28,8 +30,10 @@ import torch
 
 from experiments import runs
 from experiments.lookup_table import rng_for
-from experiments.zipf_scaling import log_log_slope
+from experiments.curves import log_log_slope
 from theory.gradient_flow import gradient_flow_loss
+
+GD_CHUNK_BYTES = 2**21  # members per gradient-descent chunk: about 2 MiB of their kernels, so that a chunk stays in cache
 
 
 def draw(seed: int, n: int, d: int, rho: float, r2: float, sigma2: float, repeats: int):
@@ -44,16 +48,33 @@ def draw(seed: int, n: int, d: int, rho: float, r2: float, sigma2: float, repeat
 
 
 def gradient_descent(x: torch.Tensor, y: torch.Tensor, learning_rate: float, record: list[int]) -> torch.Tensor:
-    """Full-batch GD on |y - Xw|^2/(2n) from w = 0 for every member; the loss at each recorded step: (E, S)."""
+    """Full-batch GD on |y - Xw|^2/(2n) from w = 0 for every member; the loss at each recorded step: (E, S).
+
+    The step w <- w - lr X^T r / n moves the residual r = X w - y by r <- r - lr K r, K = X X^T / n, for any d:
+    so GD runs on the residual (from r = -y) and the n x n kernel, the same iterates in exact arithmetic as on w
+    with the n x d data X, and the loss |r|^2 / 2n comes without X w - y's cancellation however small it gets.  Members are
+    independent: they run in chunks whose kernels fit in the CPU's cache, all steps of a chunk before the next,
+    the chunks shared among torch's threads."""
     n = x.shape[1]
-    w = torch.zeros(x.shape[0], x.shape[2], dtype=x.dtype)
-    losses = []
-    for step in range(max(record) + 1):
-        residual = torch.einsum("end,ed->en", x, w) - y  # (E, n)
-        if step in record:
-            losses.append((residual**2).sum(dim=1) / (2 * n))
-        w = w - learning_rate * torch.einsum("end,en->ed", x, residual) / n
-    return torch.stack(losses, dim=1)
+    kernel = x @ x.transpose(1, 2) / n  # (E, n, n), symmetric
+    size = max(1, GD_CHUNK_BYTES // (n * n * x.element_size()))
+    losses = torch.empty(x.shape[0], len(record), dtype=x.dtype)
+
+    def descend(chunk: slice) -> None:
+        torch.set_num_threads(1)  # one thread per chunk, the chunks spread over torch's threads
+        residual, chunk_kernel = -y[chunk, None, :], kernel[chunk]  # (E_chunk, 1, n): r = X w - y at w = 0, a row, so r K reads K by rows
+        for step in range(max(record) + 1):
+            if step in record:
+                losses[chunk, record.index(step)] = (residual[:, 0] ** 2).sum(dim=1) / (2 * n)
+            residual = torch.baddbmm(residual, residual, chunk_kernel, alpha=-learning_rate)  # r - lr r K
+
+    threads = torch.get_num_threads()
+    try:
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(descend, [slice(start, start + size) for start in range(0, x.shape[0], size)]))
+    finally:
+        torch.set_num_threads(threads)
+    return losses
 
 
 def run(config: dict, seeds: list[int], n_features: int) -> pd.DataFrame:

@@ -10,9 +10,15 @@ corrupted labels).
 Model: each number has an embedding of width H for each position, the two are summed with a bias and
 passed through a ReLU, and a linear readout gives p logits; this is one hidden layer on the one-hot
 pair, initialised as torch.nn.Linear by the seed alone.  Full-batch AdamW with weight decay on the
-mean cross-entropy of the training pairs.  Every seed x rho x f trains at once as one program: the
-network's table of logits over all p^2 pairs is one batched tensor, and a mask selects each member's
-training pairs.
+mean cross-entropy of the training pairs.  Every seed x rho x f trains in one program: the network's
+table of logits over all p^2 pairs is one batched tensor (classes first, so the softmax runs across
+pairs), and a weight per pair (1 / training count on the member's training pairs, else 0) selects its
+training pairs.  The gradient is written out in closed form (softmax minus one-hot, back through the
+readout, the ReLU and the sum of the embeddings; tests/experiments/test_modular_addition.py checks it
+against autograd).  Members are independent, so they train in chunks small enough that a chunk's
+hidden activations stay in the CPU's cache, a run of consecutive chunks per torch thread, each thread
+with its own AdamW over its chunks (AdamW acts elementwise, so this is one AdamW over all members); the
+chunks are fixed by the member count alone, so the thread count changes nothing that is computed.
 
     jump_step            the first step at which clean test accuracy reaches 1/2 (NaN: never within the steps)
     jump_delay           jump_step over the same seed's and f's jump_step at rho = 1
@@ -28,26 +34,18 @@ training pairs.
 """
 import itertools
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 import torch
 
 from experiments import runs
+from experiments.curves import JUMP_LEVEL
 from experiments.lookup_table import rng_for
 from experiments.models import _uniform
-from theory.deep_linear import mixture_half_time
 
-JUMP_LEVEL = 0.5  # the clean test accuracy that marks the jump
-
-
-def t6_jump_delay(rho, p):
-    """T6's delay carried to the jump: the half-time at rho over the half-time at rho = 1.
-
-    Assumed mapping (a prediction, not a derivation): the network's clean test accuracy plays T6's mode
-    strength, with final strength s = 1 (the rule learned) and initial strength u0 = 1/p (chance), so the
-    ratio is (1/rho) ln(rho p - 1) / ln(p - 1); it needs rho > 2/p (half the final strength above u0)."""
-    return mixture_half_time(rho, 1.0, 1.0 / p) / mixture_half_time(1.0, 1.0, 1.0 / p)
+CHUNK_BYTES = 2**21  # members per chunk: about 2 MiB of their hidden activations, so that a chunk's step stays in cache
 
 
 def check(config: dict) -> None:
@@ -96,11 +94,90 @@ def init_members(seeds: list[int], p: int, hidden: int) -> dict[str, torch.Tenso
     return {name: torch.stack([m[name] for m in members]) for name in members[0]}
 
 
-def table(params: dict[str, torch.Tensor]) -> torch.Tensor:
-    """Every member's logits on every pair, row-major in (a, b): (E, p^2, p)."""
+def readout_first(params: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The same network with its readout stored classes first: W2 (E, H, p) becomes readout (E, p, H)."""
+    return {**{k: v for k, v in params.items() if k != "W2"}, "readout": params["W2"].transpose(1, 2).contiguous()}
+
+
+def forward(params: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Every member's hidden activations on every pair, row-major in (a, b), (E, p^2, H), and its logits
+    classes first (E, p, p^2); params as readout_first gives them."""
     e, p, h = params["embed_a"].shape
-    hidden = torch.relu(params["embed_a"][:, :, None] + params["embed_b"][:, None, :] + params["b1"][:, None, None])  # (E, p, p, H)
-    return torch.bmm(hidden.reshape(e, p * p, h), params["W2"]) + params["b2"][:, None]  # (E, p^2, p)
+    hidden = torch.add((params["embed_a"] + params["b1"][:, None])[:, :, None], params["embed_b"][:, None, :]).relu_()  # (E, p, p, H)
+    hidden = hidden.view(e, p * p, h)
+    return hidden, torch.baddbmm(params["b2"][:, :, None], params["readout"], hidden.transpose(1, 2))  # (E, p, p^2)
+
+
+def gradient(params, hidden, logits, weight, target) -> dict[str, torch.Tensor]:
+    """Each member's gradient of its mean cross-entropy over its training pairs, in closed form: (softmax minus
+    one-hot) x weight at the logits, back through the readout, the ReLU and the sum of embeddings and bias.
+
+    weight: 1 / training count on the member's training pairs, else 0 (E, p^2); target: its one-hot labels
+    times weight, classes first (E, p, p^2); hidden and logits as forward gives them."""
+    e, p, h = params["embed_a"].shape
+    d_logits = torch.softmax(logits, dim=1).mul_(weight[:, None]).sub_(target)  # (E, p, p^2)
+    d_hidden = torch.bmm(d_logits.transpose(1, 2), params["readout"])  # (E, p^2, H)
+    d_sum = torch.ops.aten.threshold_backward(d_hidden, hidden, 0).view(e, p, p, h)  # through the ReLU: autograd's own kernel
+    d_embed_a = d_sum.sum(2)  # (E, p, H)
+    return {"embed_a": d_embed_a, "embed_b": d_sum.sum(1), "b1": d_embed_a.sum(1),
+            "readout": torch.bmm(d_logits, hidden), "b2": d_logits.sum(2)}
+
+
+def member_chunks(members: int, p: int, hidden: int, workers: int) -> list[list[slice]]:
+    """Each worker's chunks: consecutive slices of the members, each holding about CHUNK_BYTES of hidden activations
+    (at least one member), dealt in consecutive runs.  The chunks depend on the member count alone."""
+    size = max(1, CHUNK_BYTES // (p * p * hidden * 4))  # float32 activations
+    chunks = [slice(start, min(start + size, members)) for start in range(0, members, size)]
+    bounds = [round(w * len(chunks) / workers) for w in range(workers + 1)]
+    return [chunks[start:stop] for start, stop in zip(bounds, bounds[1:]) if stop > start]
+
+
+class Record:
+    """What run measures, filled in by the workers, each in its own members: the jump step and the gradient
+    at initialisation (E,), and the curves at every record_every-th and the last step (recorded steps, 3, E)."""
+
+    def __init__(self, members: int, steps: int, every: int, rule, labels, train, kept, dtype: torch.dtype):
+        self.steps, self.every = steps, every
+        self.rule, self.labels, self.train, self.kept = rule, labels, train, kept
+        self.guesses = torch.zeros(labels.shape, dtype=torch.long)  # (E, p^2): each member's argmax at this step
+        self.jump = torch.full((members,), math.nan)
+        self.grad_sq = torch.zeros(members, dtype=dtype)
+        self.curve_steps = [s for s in range(steps + 1) if s % every == 0 or s == steps]
+        self.curves = torch.zeros(len(self.curve_steps), 3, members)
+
+    def observe(self, step: int, members: slice) -> None:
+        """Clean test accuracy every step (for the jump), the curves at their steps, from the members' guesses."""
+        guesses, train = self.guesses[members], self.train[members]
+        test_accuracy = _masked_mean(guesses == self.rule, ~train)
+        jump = self.jump[members]
+        jump[(test_accuracy >= JUMP_LEVEL) & torch.isnan(jump)] = float(step)
+        if step % self.every == 0 or step == self.steps:
+            right, kept = guesses == self.labels[members], self.kept[members]
+            self.curves[self.curve_steps.index(step), :, members] = torch.stack(
+                [_masked_mean(right, train & kept), _masked_mean(right, train & ~kept), test_accuracy])
+
+
+def _train_chunks(chunks: list[slice], params: list[dict], weight, target, config: dict, record: Record) -> None:
+    """Train one worker's chunks in place, on one thread: every chunk's forward and backward, then its own AdamW."""
+    torch.set_num_threads(1)
+    optimizer = torch.optim.AdamW([t for leaf in params for t in leaf.values()], lr=config["learning_rate"],
+                                  weight_decay=config["weight_decay"], fused=True)
+    for step in range(config["steps"] + 1):
+        for chunk, leaf in zip(chunks, params):
+            hidden, logits = forward(leaf)
+            record.guesses[chunk] = logits.max(1).indices  # the argmax (the first of equal maxima), in a faster kernel
+            if step == config["steps"]:
+                continue
+            # backward: each member's mean cross-entropy over its own training pairs, in closed form
+            grads = gradient(leaf, hidden, logits, weight[chunk], target[chunk])
+            for name, value in grads.items():
+                leaf[name].grad = value
+            if step == 0:  # the gradient signal at initialisation: each member's own full-batch gradient
+                record.grad_sq[chunk] = sum(g.pow(2).flatten(1).sum(1) for g in grads.values())
+        # record: clean test accuracy every step, curves every record_every steps
+        record.observe(step, slice(chunks[0].start, chunks[-1].stop))
+        if step < config["steps"]:
+            optimizer.step()
 
 
 def run(config: dict, seeds: list[int]) -> pd.DataFrame:
@@ -112,33 +189,24 @@ def run(config: dict, seeds: list[int]) -> pd.DataFrame:
     kept = torch.tensor(np.stack([k for _, k in drawn]))  # (E, p^2) bool
     train = torch.tensor(np.stack([train_mask(s, p, f) for _, f, s in cells]))  # (E, p^2) bool
     rule = torch.tensor(pairs(p)[1])  # (p^2,)
-    params = {k: v.requires_grad_(True) for k, v in init_members([s for _, _, s in cells], p, config["hidden"]).items()}
-    optimizer = torch.optim.AdamW(params.values(), lr=config["learning_rate"], weight_decay=config["weight_decay"], fused=True)
+    params = readout_first(init_members([s for _, _, s in cells], p, config["hidden"]))
+    weight = train.to(params["b2"].dtype) / train.sum(1, keepdim=True)  # (E, p^2): each training pair's share of its member's mean loss
+    target = (labels[:, None] == torch.arange(p)[:, None]) * weight[:, None]  # (E, p, p^2): one-hot, classes first
 
-    jump = torch.full((len(cells),), math.nan)
-    grad_sq = torch.zeros(len(cells))
-    curves = []
-    for step in range(steps + 1):
-        logits = table(params)  # (E, p^2, p)
-        # record: clean test accuracy every step (for the jump), curves every record_every steps
-        with torch.no_grad():
-            guesses = logits.argmax(-1)  # (E, p^2)
-            test_accuracy = _masked_mean(guesses == rule, ~train)
-            jump[(test_accuracy >= JUMP_LEVEL) & torch.isnan(jump)] = float(step)
-            if step % every == 0 or step == steps:
-                right = guesses == labels
-                curves.append((step, _masked_mean(right, train & kept), _masked_mean(right, train & ~kept), test_accuracy))
-        if step == steps:
-            break
-        # forward/backward: each member's mean cross-entropy over its own training pairs
-        losses = torch.nn.functional.cross_entropy(logits.transpose(1, 2), labels, reduction="none")  # (E, p^2)
-        loss = (losses * train).sum(1) / train.sum(1)  # (E,)
-        optimizer.zero_grad(set_to_none=True)
-        loss.sum().backward()
-        if step == 0:  # the gradient signal at initialisation: members are independent, so each gradient is its own
-            grad_sq = sum(g.grad.pow(2).flatten(1).sum(1) for g in params.values())
-        optimizer.step()
-    return _tidy(config, cells, jump.numpy(), curves[-1][3].numpy(), grad_sq.numpy(), curves)
+    # members in chunks that fit in cache, a run of chunks per thread, each worker with its own AdamW
+    threads = torch.get_num_threads()
+    work = member_chunks(len(cells), p, config["hidden"], threads)
+    leaves = [[{name: value[chunk].clone() for name, value in params.items()} for chunk in chunks] for chunks in work]
+    record = Record(len(cells), steps, every, rule, labels, train, kept, params["b2"].dtype)
+    try:
+        with ThreadPoolExecutor(len(work)) as pool:
+            jobs = [pool.submit(_train_chunks, chunks, leaf, weight, target, config, record) for chunks, leaf in zip(work, leaves)]
+            for job in jobs:
+                job.result()
+    finally:
+        torch.set_num_threads(threads)
+    curves = [(step, *record.curves[i]) for i, step in enumerate(record.curve_steps)]
+    return _tidy(config, cells, record.jump.numpy(), record.curves[-1, 2].numpy(), record.grad_sq.numpy(), curves)
 
 
 def _masked_mean(right: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

@@ -9,9 +9,10 @@ rule's label, on the random ones, and on the test pairs (clean), against rho; (d
 import matplotlib.pyplot as plt
 import numpy as np
 
-from experiments.modular_addition import JUMP_LEVEL, t6_jump_delay
+from experiments.curves import JUMP_LEVEL
 from experiments.stats import summarise
 from paper.figures import style
+from theory.deep_linear import t6_jump_delay
 
 
 def main() -> None:

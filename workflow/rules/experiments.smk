@@ -3,7 +3,7 @@
 
 rule loss_floor:
     input:
-        code=code("loss_floor", "models", "trainer"),
+        code=code("loss_floor", "models", "trainer", "progress"),
     output:
         table="results/loss_floor/{model}_V{classes}.csv",
         manifest="results/loss_floor/{model}_V{classes}.json",
@@ -49,7 +49,7 @@ rule gradient_noise:
 
 rule least_squares:
     input:
-        code=code("least_squares"),
+        code=code("least_squares", "curves"),
     output:
         table="results/least_squares/d{features}.csv",
         manifest="results/least_squares/d{features}.json",
@@ -72,7 +72,7 @@ rule least_squares:
 
 rule deep_linear:
     input:
-        code=code("deep_linear"),
+        code=code("deep_linear", "curves", "progress"),
     output:
         table="results/deep_linear/all.csv",
         manifest="results/deep_linear/all.json",
@@ -97,7 +97,7 @@ rule deep_linear:
 # (Snakemake with 2 cores) use both cores better than one job on two threads (measured).
 rule zipf_scaling:
     input:
-        code=code("zipf_scaling", "threshold_unit", "models", "trainer"),
+        code=code("zipf_scaling", "curves", "threshold_unit", "models", "trainer", "progress"),
     output:
         table="results/zipf_scaling/{part}.csv",
         manifest="results/zipf_scaling/{part}.json",
@@ -168,7 +168,7 @@ rule capacity_mixture:
 # batched program, on two threads like E1-E4.
 rule modular_addition:
     input:
-        code=code("modular_addition", "models"),
+        code=code("modular_addition", "curves", "models"),
     output:
         table="results/modular_addition/all.csv",
         manifest="results/modular_addition/all.json",
