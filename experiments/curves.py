@@ -1,7 +1,7 @@
 """What the experiments read off their curves: power-law slopes (E3, E5), crossing times (E4), the jump (E8).
 
 Only numpy, so that the ledger, the figures and the macros load without torch (a figure's edit
-rebuilds in a few seconds; README "Speed").
+rebuilds in a few seconds; README "The benchmark").
 """
 import numpy as np
 

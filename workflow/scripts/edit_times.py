@@ -1,4 +1,4 @@
-"""How long a writer waits after an edit (README "Speed"): times the build's three common loops.
+"""How long a writer waits after an edit (README "The benchmark"): times the build's three common loops.
 
     python workflow/scripts/edit_times.py [--repeats 3] [--keep]
 
