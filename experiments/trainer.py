@@ -9,10 +9,12 @@ per member.
 A model on one-hot keys sees the data only through the per-key label counts, so full-batch
 training on the counts is training on every sample, at a cost independent of the sample size.
 
-Each step runs over chunks of members small enough that a chunk's intermediate tensors (hidden
-activations, their gradients) stay in the CPU's cache: only the parameters, their gradients and
-Adam's moments travel to and from memory.  The chunks change nothing that is computed (each
-member's gradient is its own), only how often memory is crossed (python -m experiments.bench measures it).
+The members train in chunks small enough that a chunk's parameters, gradients, Adam moments and
+intermediate tensors stay in the CPU's cache, and a chunk takes all its steps before the next
+starts: nothing but the chunk's counts and final parameters crosses memory.  Members are
+independent and Adam acts elementwise, so the chunks and their order change nothing that is
+computed (tests/experiments/test_trainer.py), only how often memory is crossed (python -m
+experiments.bench measures it).
 
 A member whose logits overflow at some step has diverged: its gradient is NaN from then on, which
 Adam carries into its parameters for good.  It is flagged, and its final loss is NaN, so that no
@@ -29,7 +31,7 @@ import torch
 from experiments.models import Model, Params
 from experiments.progress import Progress
 
-CHUNK_BYTES = 2**21  # members per forward-backward chunk: about 2 MiB of their largest tensor, so a chunk's work fits in cache
+CHUNK_BYTES = 2**20  # members per chunk: about 1 MiB of their largest tensor, so that a chunk's training state fits in cache
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,35 @@ class Trained(NamedTuple):
     diverged: torch.Tensor  # (E,) bool: the member's logits overflowed at some step (its final loss or parameters are not finite)
 
 
+def cosine_factor(step: int, steps: int) -> float:
+    """The step size's fraction of its peak at ``step``: it decays to zero on a half cosine over ``steps``."""
+    return 0.5 * (1 + math.cos(math.pi * step / steps))
+
+
 def cosine_schedule(optimizer: torch.optim.Optimizer, steps: int) -> torch.optim.lr_scheduler.LambdaLR:
-    """The step size decays from its peak to zero on a half cosine over ``steps``."""
-    return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 0.5 * (1 + math.cos(math.pi * step / steps)))
+    """The cosine schedule as torch's scheduler (for the benchmark's per-run baselines)."""
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: cosine_factor(step, steps))
+
+
+class FusedAdam:
+    """torch.optim.Adam(params, lr, fused=True) with its default betas and eps, on the cosine schedule: the same
+    kernel on the same state, so the same steps bit for bit (tests/experiments/test_trainer.py), without the
+    optimizer's and scheduler's Python bookkeeping, which costs about 0.2 ms a call and, called once per chunk and
+    step, took a quarter of the MLP's training time (and held the interpreter lock the other thread waited for)."""
+
+    BETA1, BETA2, EPS = 0.9, 0.999, 1e-8  # torch.optim.Adam's defaults
+
+    def __init__(self, params: list[torch.Tensor], config: TrainConfig):
+        self.params, self.config = params, config
+        self.first, self.second = [torch.zeros_like(p) for p in params], [torch.zeros_like(p) for p in params]
+        self.steps_taken = [torch.zeros(()) for _ in params]  # one per parameter, float32, as Adam keeps them
+
+    def step(self, gradients: list[torch.Tensor], step: int) -> None:
+        """Step ``step`` (from 0) of the schedule: move the parameters in place."""
+        torch._foreach_add_(self.steps_taken, 1)
+        torch._fused_adam_(self.params, gradients, self.first, self.second, [], self.steps_taken,
+                           lr=self.config.learning_rate * cosine_factor(step, self.config.steps), beta1=self.BETA1,
+                           beta2=self.BETA2, weight_decay=0.0, eps=self.EPS, amsgrad=False, maximize=False)
 
 
 def count_loss(logits: torch.Tensor, counts: torch.Tensor) -> torch.Tensor:
@@ -60,51 +88,47 @@ def all_key_logits(model: Model, params: Params) -> torch.Tensor:
     return model.table(params)
 
 
-def member_chunks(params: Params, counts: torch.Tensor, workers: int) -> list[slice]:
+def member_chunks(params: Params, counts: torch.Tensor) -> list[slice]:
     """Equal slices of the member dimension, whose largest per-member tensor takes at most about CHUNK_BYTES
-    in all, in a number that ``workers`` divides (where there are enough members) so that each worker gets as much."""
+    in all.  They do not depend on the number of threads, so neither does any bit of the result."""
     members = counts.shape[0]
     per_member = max(t[0].numel() * t.element_size() for t in [*params.values(), counts])
-    n_chunks = min(members, -(-math.ceil(members * per_member / CHUNK_BYTES) // workers) * workers)
+    n_chunks = min(members, math.ceil(members * per_member / CHUNK_BYTES))
     bounds = [round(i * members / n_chunks) for i in range(n_chunks + 1)]
     return [slice(start, stop) for start, stop in zip(bounds, bounds[1:])]
 
 
 def _train_chunks(model: Model, leaves: list[Params], counts: list[torch.Tensor], config: TrainConfig, progress: Progress | None = None) -> None:
-    """Train the chunks of one worker in place: its own Adam over its chunks' parameters, one thread (and report its progress).
+    """Train the chunks of one worker in place, one after the other, on one thread: each chunk takes all its steps,
+    with its own Adam, while its state stays in cache (and worker 0 reports its progress).
 
     ``counts`` are each chunk's counts classes first, (E_chunk, V, K)."""
     torch.set_num_threads(1)
-    optimizer = torch.optim.Adam([p for leaf in leaves for p in leaf.values()], lr=config.learning_rate, fused=True)  # one kernel per step: ~10x the default on CPU
-    schedule = cosine_schedule(optimizer, config.steps)
-    frequencies = [c / c.sum((1, 2), keepdim=True) for c in counts]  # c / N
-    statistics = [(f, f.sum(1, keepdim=True)) for f in frequencies]  # c / N, n_k / N
-    for step in range(config.steps):
-        for leaf, (chunk_frequencies, key_weights) in zip(leaves, statistics):
-            # each member's gradient of its own mean cross-entropy, in closed form
-            for name, gradient in model.count_gradients(leaf, chunk_frequencies, key_weights).items():
-                leaf[name].grad = gradient
-        # step: Adam acts elementwise, on all of this worker's chunks at once
-        optimizer.step()
-        schedule.step()
-        if progress:
-            progress.update(step + 1)
+    for done, (leaf, chunk_counts) in enumerate(zip(leaves, counts)):
+        optimizer = FusedAdam(list(leaf.values()), config)
+        frequencies = chunk_counts / chunk_counts.sum((1, 2), keepdim=True)  # c / N
+        key_weights = frequencies.sum(1, keepdim=True)  # n_k / N
+        for step in range(config.steps):
+            gradients = model.count_gradients(leaf, frequencies, key_weights)  # each member's own, in closed form
+            optimizer.step([gradients[name] for name in leaf], step)
+            if progress:
+                progress.update(done * config.steps + step + 1)
 
 
 def train_on_counts(model: Model, params: Params, counts: torch.Tensor, config: TrainConfig) -> Trained:
     """Train every member on its own counts (E, K, V); return its parameters, final train loss and divergence flag.
 
-    The chunks are dealt to as many workers as torch has threads; each worker trains its own
-    chunks on one thread, so the threads never wait for each other within a step."""
+    The chunks are dealt in turn to as many workers as torch has threads; each worker trains its chunks one after
+    the other on one thread, so the threads never wait for each other, and the thread count changes no bit."""
     threads = torch.get_num_threads()
-    chunks = member_chunks(params, counts, threads)
-    # one leaf tensor per chunk and parameter, so that each worker's Adam owns its chunks' parameters
+    chunks = member_chunks(params, counts)
+    # one leaf tensor per chunk and parameter, so that each chunk's Adam owns its parameters
     leaves = [{name: p[chunk].detach().clone() for name, p in params.items()} for chunk in chunks]
     counts_t = counts.transpose(1, 2).contiguous()  # (E, V, K): the softmax over classes runs in vectors across keys
     workers = min(threads, len(chunks))
     try:
         with ThreadPoolExecutor(workers) as pool:
-            progress = Progress(f"training {counts.shape[0]} members", config.steps)  # worker 0 reports for all
+            progress = Progress(f"training {counts.shape[0]} members in {len(chunks)} chunks", len(chunks[::workers]) * config.steps)  # worker 0's steps
             jobs = [pool.submit(_train_chunks, model, leaves[w::workers], [counts_t[c] for c in chunks[w::workers]],
                                 config, progress if w == 0 else None) for w in range(workers)]
             for job in jobs:

@@ -37,4 +37,4 @@ def test_the_trainer_reports_its_steps_in_the_log(monkeypatch, capsys):
     model = MODELS["linear"]
     trainer.train_on_counts(model, init_ensemble(model, [0], 4, 3, {}), counts, trainer.TrainConfig(steps=5, learning_rate=0.05))
     lines = capsys.readouterr().err.splitlines()
-    assert [line.split(",")[0] for line in lines] == [f"training 1 members: {k}/5 steps ({20 * k}%)" for k in range(1, 6)]
+    assert [line.split(",")[0] for line in lines] == [f"training 1 members in 1 chunks: {k}/5 steps ({20 * k}%)" for k in range(1, 6)]

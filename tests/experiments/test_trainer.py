@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import torch
 
-from experiments import loss_floor, lookup_table
+from experiments import loss_floor, lookup_table, trainer
 from experiments.models import MODELS, init_ensemble
-from experiments.trainer import TrainConfig, count_loss, train_on_counts
+from experiments.trainer import FusedAdam, TrainConfig, cosine_schedule, count_loss, train_on_counts
 
 CONFIG = {"keys": 6, "rho": [0.0, 0.6], "samples_per_key": [40, 400], "steps": 200, "learning_rate": 0.05,
           "models": {"linear": {}, "mlp": {"hidden": 8}}}
@@ -66,3 +66,51 @@ def test_closed_form_gradients_equal_autograd():
             assert closed.keys() == leaves.keys()
             for k, leaf in leaves.items():
                 assert torch.allclose(closed[k], leaf.grad, rtol=1e-5, atol=1e-7), (name, n_classes, k)
+
+
+def test_fused_adam_takes_torch_adams_steps_on_the_cosine_schedule():
+    generator = torch.Generator().manual_seed(0)
+    start = [torch.randn(3, 5, generator=generator), torch.randn(7, generator=generator)]
+    gradients = [[torch.randn(p.shape, generator=generator) for p in start] for _ in range(6)]
+    config = TrainConfig(steps=6, learning_rate=0.1)
+    ours, theirs = [p.clone() for p in start], [p.clone().requires_grad_() for p in start]
+    adam = FusedAdam(ours, config)
+    optimizer = torch.optim.Adam(theirs, lr=config.learning_rate, fused=True)
+    schedule = cosine_schedule(optimizer, config.steps)
+    for step, grads in enumerate(gradients):
+        adam.step(grads, step)
+        for p, g in zip(theirs, grads):
+            p.grad = g
+        optimizer.step()
+        schedule.step()
+    for a, b, p in zip(ours, theirs, start):
+        assert not torch.equal(a, p)  # the steps moved something
+        assert torch.equal(a, b.detach())  # bit for bit
+
+
+def test_chunks_change_no_members_training(monkeypatch):
+    model, seeds = MODELS["mlp"], list(range(6))
+    counts, config = _counts(seeds), TrainConfig(steps=30, learning_rate=0.05)
+    params = init_ensemble(model, seeds, 6, 3, {"hidden": 8})
+    whole = train_on_counts(model, params, counts, config)
+    monkeypatch.setattr(trainer, "CHUNK_BYTES", 1)  # a chunk per member, dealt to the threads
+    split = train_on_counts(model, params, counts, config)
+    for name in params:
+        assert torch.allclose(whole.params[name], split.params[name], rtol=1e-5, atol=1e-7), name
+
+
+def test_thread_count_changes_no_bit(monkeypatch):
+    monkeypatch.setattr(trainer, "CHUNK_BYTES", 1)  # a chunk per member: one thread takes all six, three take two each
+    model, seeds = MODELS["mlp"], list(range(6))
+    counts, config = _counts(seeds), TrainConfig(steps=20, learning_rate=0.05)
+    params = init_ensemble(model, seeds, 6, 3, {"hidden": 8})
+    threads = torch.get_num_threads()
+    results = []
+    try:
+        for n in (1, 3):
+            torch.set_num_threads(n)
+            results.append(train_on_counts(model, params, counts, config))
+    finally:
+        torch.set_num_threads(threads)
+    for name in params:
+        assert torch.equal(results[0].params[name], results[1].params[name]), name

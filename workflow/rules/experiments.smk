@@ -1,4 +1,7 @@
-# Experiments: each job trains one model's whole grid (every seed and cell) as one ensemble.
+# Experiments: each job trains one model's whole grid (every seed and cell) as one ensemble, on one thread:
+# two jobs side by side use two cores better than one job on both, which leaves a core idle while it starts,
+# draws its data and writes its table (measured; README "What you get, and how long it takes").  The longest
+# jobs (E1, E8, E9) have priority, so that none of them is left running alone at the end of the build.
 
 
 rule loss_floor:
@@ -10,7 +13,8 @@ rule loss_floor:
     params:
         config=lambda wildcards: section("loss_floor"),
         seeds=SEEDS,
-    threads: 2
+    threads: 1
+    priority: 1
     resources:
         mem_mb=4000,
         runtime=60,
@@ -33,7 +37,7 @@ rule gradient_noise:
     params:
         config=lambda wildcards: section("gradient_noise"),
         seeds=SEEDS,
-    threads: 2
+    threads: 1
     resources:
         mem_mb=4000,
         runtime=60,
@@ -56,7 +60,7 @@ rule least_squares:
     params:
         config=lambda wildcards: section("least_squares"),
         seeds=SEEDS,
-    threads: 2
+    threads: 1
     resources:
         mem_mb=4000,
         runtime=30,
@@ -79,7 +83,7 @@ rule deep_linear:
     params:
         config=lambda wildcards: section("deep_linear"),
         seeds=SEEDS,
-    threads: 2
+    threads: 1
     resources:
         mem_mb=2000,
         runtime=30,
@@ -93,8 +97,6 @@ rule deep_linear:
         " --out {output.table} --manifest {output.manifest} > {log} 2>&1"
 
 
-# E5 and E6 run on one thread: their tensors are small enough that two such jobs side by side
-# (Snakemake with 2 cores) use both cores better than one job on two threads (measured).
 rule zipf_scaling:
     input:
         code=code("zipf_scaling", "curves", "threshold_unit", "models", "trainer", "progress"),
@@ -165,7 +167,7 @@ rule capacity_mixture:
 
 
 # E8 and E9: each one job, every seed x rho x f (E8) or every seed x rho of one n at a time (E9) as one
-# batched program, on two threads like E1-E4.
+# batched program.
 rule modular_addition:
     input:
         code=code("modular_addition", "curves", "models"),
@@ -175,7 +177,8 @@ rule modular_addition:
     params:
         config=lambda wildcards: section("modular_addition"),
         seeds=SEEDS,
-    threads: 2
+    threads: 1
+    priority: 1
     resources:
         mem_mb=3000,
         runtime=30,
@@ -198,7 +201,8 @@ rule digits:
     params:
         config=lambda wildcards: section("digits"),
         seeds=SEEDS,
-    threads: 2
+    threads: 1
+    priority: 1
     resources:
         mem_mb=2000,
         runtime=30,
