@@ -39,7 +39,7 @@ def linear_table(params: Params) -> torch.Tensor:
 
 def mlp_hidden(params: Params) -> torch.Tensor:
     """Every key's hidden activations, relu(W1[x] + b1): (..., K, H)."""
-    return torch.relu(params["W1"] + params["b1"].unsqueeze(-2))
+    return (params["W1"] + params["b1"].unsqueeze(-2)).relu_()
 
 
 def mlp_table(params: Params) -> torch.Tensor:
@@ -87,7 +87,8 @@ def mlp_count_gradients(params: Params, frequencies_t: torch.Tensor, key_weights
     hidden = mlp_hidden(params)  # (E, K, H)
     logits_t = torch.baddbmm(params["b2"].unsqueeze(-1), params["W2"].transpose(-1, -2), hidden.transpose(-1, -2))  # (E, V, K)
     gradient_t = count_loss_gradient(logits_t, frequencies_t, key_weights)  # (E, V, K)
-    gradient_hidden = torch.ops.aten.threshold_backward(torch.bmm(gradient_t.transpose(-1, -2), params["W2"].transpose(-1, -2)), hidden, 0)
+    gradient_hidden = torch.bmm(gradient_t.transpose(-1, -2), params["W2"].transpose(-1, -2))  # (E, K, H)
+    torch.ops.aten.threshold_backward.grad_input(gradient_hidden, hidden, 0, grad_input=gradient_hidden)  # through the ReLU, in place
     return {"W1": gradient_hidden, "b1": gradient_hidden.sum(-2),  # (E, K, H), (E, H)
             "W2": torch.bmm(gradient_t, hidden).transpose(-1, -2).contiguous(), "b2": gradient_t.sum(-1)}  # (E, H, V), (E, V)
 

@@ -117,7 +117,8 @@ def gradient(params, hidden, logits, weight, target) -> dict[str, torch.Tensor]:
     e, p, h = params["embed_a"].shape
     d_logits = torch.softmax(logits, dim=1).mul_(weight[:, None]).sub_(target)  # (E, p, p^2)
     d_hidden = torch.bmm(d_logits.transpose(1, 2), params["readout"])  # (E, p^2, H)
-    d_sum = torch.ops.aten.threshold_backward(d_hidden, hidden, 0).view(e, p, p, h)  # through the ReLU: autograd's own kernel
+    torch.ops.aten.threshold_backward.grad_input(d_hidden, hidden, 0, grad_input=d_hidden)  # through the ReLU, in place: autograd's own kernel
+    d_sum = d_hidden.view(e, p, p, h)
     d_embed_a = d_sum.sum(2)  # (E, p, H)
     return {"embed_a": d_embed_a, "embed_b": d_sum.sum(1), "b1": d_embed_a.sum(1),
             "readout": torch.bmm(d_logits, hidden), "b2": d_logits.sum(2)}

@@ -1,6 +1,6 @@
 """Benchmark: where the build's training time goes, against the strongest peers (README "The benchmark").
 
-    python -m experiments.bench [--steps 50] [--threads 2]     # the default build's grids
+    python -m experiments.bench [--steps 50] [--threads 1]     # the default build's grids, on one thread as its jobs run
     python -m experiments.bench --quick                         # tiny grids, a few steps: do the four agree?
 
 For every training family of the default build (workflow/configs/default.yaml: E1-E6, E8, E9) the same work,

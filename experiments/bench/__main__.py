@@ -16,7 +16,7 @@ def cell(value: float, width: int, digits: int, missing: str = "-") -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=bench.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (the build's jobs run on one each, two side by side)")
     parser.add_argument("--steps", type=int, default=50, help="timed units per run, at most the build's own count")
     parser.add_argument("--quick", action="store_true", help="tiny grids and few steps: checks agreement, times nothing of note")
     parser.add_argument("--grids", nargs="+", help=f"only the grids whose names start with one of these: {', '.join(bench.GRIDS)}")

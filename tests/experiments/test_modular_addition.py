@@ -59,7 +59,7 @@ def test_closed_form_gradient_equals_autograd():
     assert 0.2 < (hidden > 0).double().mean() < 0.8  # the ReLU both passes and blocks
     losses = torch.nn.functional.cross_entropy(logits, labels, reduction="none")  # (E, p^2): classes on dim 1
     expected = torch.autograd.grad(((losses * train).sum(1) / train.sum(1)).sum(), list(params.values()))
-    closed = ma.gradient(params, hidden.detach(), logits.detach(), weight, target)
+    closed = ma.gradient({k: v.detach() for k, v in params.items()}, hidden.detach(), logits.detach(), weight, target)
     for (name, value), want in zip(params.items(), expected):
         assert closed[name].shape == value.shape
         assert torch.allclose(closed[name], want, rtol=1e-12, atol=1e-15), name
