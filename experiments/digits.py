@@ -10,7 +10,16 @@ rho of a seed shares its randomised labels.  The test set is scored against the 
 Model: a one-hidden-layer ReLU network on the 64 pixels (scaled to [0, 1]), initialised by the seed
 alone (so the members of one seed differ only in their labels), trained full-batch with Adam at a
 constant step size.  Every rho x seed of one training-set size trains at once: the members share
-the images, so the first layer is one einsum over the ensemble dimension.
+the images, so the first layer of E members is one matrix product, (E H, D) times the images' (D, n),
+and the readout gives each member's logits classes first, (E, V, n), so that the softmax over the ten
+classes runs in vectors across the images.  The gradient of each member's mean cross-entropy is written
+out in closed form (softmax minus one-hot, back through the readout, the ReLU and the first layer, whose
+weights' gradient is again one product for the E members; tests/experiments/test_digits.py checks it
+against autograd) and handed to torch's fused Adam.  The members train in chunks small enough that a
+chunk's hidden activations stay in the CPU's cache (as E8's, experiments/modular_addition.py), under one
+Adam over all chunks (Adam acts elementwise).  The chunks are fixed by the member count, n and the width,
+so a run stays a pure function of config and seeds (another chunking can move a member's numbers within
+float rounding: MKL picks its batched products' kernels by shape).
 
     clean_accuracy          test accuracy against the true digits, after training
     clean_accuracy_drop     the same seed's clean accuracy at rho = 1 minus this member's
@@ -34,7 +43,8 @@ from sklearn.datasets import load_digits
 
 from experiments import runs
 from experiments.lookup_table import rng_for
-from experiments.models import _uniform
+from experiments.modular_addition import CHUNK_BYTES
+from experiments.models import _uniform, count_loss_gradient
 
 N_CLASSES = 10  # the digits 0-9
 
@@ -83,10 +93,39 @@ def init_members(seeds: list[int], n_inputs: int, hidden: int) -> dict[str, torc
     return {name: torch.stack([m[name] for m in members]) for name in members[0]}
 
 
-def logits(params: dict[str, torch.Tensor], pixels: torch.Tensor) -> torch.Tensor:
-    """Every member's logits on shared images: (N, D) -> (E, N, V)."""
-    hidden = torch.relu(torch.einsum("nd,edh->enh", pixels, params["W1"]) + params["b1"][:, None])  # (E, N, H)
-    return torch.bmm(hidden, params["W2"]) + params["b2"][:, None]  # (E, N, V)
+def readout_first(params: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The same network stored for the products below: W1 (E, D, H) becomes W1t (E, H, D), and the readout
+    is stored classes first, W2 (E, H, V) becomes readout (E, V, H)."""
+    return {"W1t": params["W1"].transpose(1, 2).contiguous(), "b1": params["b1"],
+            "readout": params["W2"].transpose(1, 2).contiguous(), "b2": params["b2"]}
+
+
+def forward(params: dict[str, torch.Tensor], pixels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Every member's hidden activations on shared images (N, D), hidden units first (E, H, N), and its logits
+    classes first (E, V, N); params as readout_first gives them.  The first layer is one product for all members."""
+    e, h, d = params["W1t"].shape
+    hidden = torch.addmm(params["b1"].view(e * h, 1), params["W1t"].view(e * h, d), pixels.T).relu_().view(e, h, -1)
+    return hidden, torch.baddbmm(params["b2"][:, :, None], params["readout"], hidden)
+
+
+def gradient(params, pixels, hidden, logits, target) -> dict[str, torch.Tensor]:
+    """Each member's gradient of its mean cross-entropy over the images, in closed form: (softmax minus one-hot) / n
+    at the logits, back through the readout, the ReLU and the first layer.
+
+    target: each member's one-hot labels over n, classes first (E, V, n); hidden and logits as forward gives them on
+    pixels (n, D).  The readout's gradient is formed classes first, the first layer's for all members as one product."""
+    e, h, d = params["W1t"].shape
+    d_logits = count_loss_gradient(logits, target, 1.0 / len(pixels))  # (E, V, n)
+    d_hidden = torch.bmm(params["readout"].transpose(1, 2), d_logits)  # (E, H, n)
+    torch.ops.aten.threshold_backward.grad_input(d_hidden, hidden, 0, grad_input=d_hidden)  # through the ReLU, in place: autograd's own kernel
+    return {"W1t": torch.mm(d_hidden.view(e * h, -1), pixels).view(e, h, d), "b1": d_hidden.sum(2),
+            "readout": torch.bmm(d_logits, hidden.transpose(1, 2)), "b2": d_logits.sum(2)}
+
+
+def member_chunks(members: int, n: int, hidden: int) -> list[slice]:
+    """Consecutive slices of the members, each holding about CHUNK_BYTES of hidden activations (at least one member)."""
+    size = max(1, CHUNK_BYTES // (n * hidden * 4))  # float32 activations
+    return [slice(start, min(start + size, members)) for start in range(0, members, size)]
 
 
 def train_size_group(config: dict, seeds: list[int], n: int, data) -> list[dict]:
@@ -97,33 +136,38 @@ def train_size_group(config: dict, seeds: list[int], n: int, data) -> list[dict]
     labels = torch.tensor(np.stack([y for y, _ in drawn]))  # (E, n)
     kept = torch.tensor(np.stack([k for _, k in drawn]))  # (E, n) bool
     x, x_test, y_test = torch.tensor(pool_x[:n]), torch.tensor(test_x), torch.tensor(test_y)
-    params = {k: p.requires_grad_(True) for k, p in init_members([s for _, s in cells], x.shape[1], config["hidden"]).items()}
-    optimizer = torch.optim.Adam(params.values(), lr=config["learning_rate"], fused=True)
+    chunks = member_chunks(len(cells), n, config["hidden"])
+    params = readout_first(init_members([s for _, s in cells], x.shape[1], config["hidden"]))
+    leaves = [{name: value[chunk].clone() for name, value in params.items()} for chunk in chunks]
+    optimizer = torch.optim.Adam([t for leaf in leaves for t in leaf.values()], lr=config["learning_rate"], fused=True)
+    target = (labels[:, None] == torch.arange(N_CLASSES)[:, None]) / n  # (E, V, n): one-hot over n, classes first
+
+    def test_logits():  # every member's logits on the test set, classes first (E, V, T)
+        return torch.cat([forward(leaf, x_test)[1] for leaf in leaves])
 
     steps, every = config["steps"], config["record_every"]
     fit_step = torch.full((len(cells),), float("nan"))
+    train_guesses = torch.zeros(labels.shape, dtype=torch.long)  # (E, n): each member's argmax at this step
     curves = []
     for step in range(steps + 1):
-        out = logits(params, x)  # (E, n, V)
+        for chunk, leaf in zip(chunks, leaves):
+            hidden, out = forward(leaf, x)  # (e, H, n), (e, V, n)
+            train_guesses[chunk] = out.max(1).indices  # the argmax (the first of equal maxima), in a faster kernel
+            if step < steps:  # backward: each member's mean cross-entropy on its own labels, in closed form
+                for name, value in gradient(leaf, x, hidden, out, target[chunk]).items():
+                    leaf[name].grad = value
         # record: exact per-step fit detection, curves every record_every steps
-        with torch.no_grad():
-            right = out.argmax(-1) == labels  # (E, n)
-            fitted = right.all(dim=1) & torch.isnan(fit_step)
-            fit_step[fitted] = float(step)
-            if step % every == 0 or step == steps:
-                test_right = (logits(params, x_test).argmax(-1) == y_test).float().mean(1)
-                curves.append((step, _masked_mean(right, kept), _masked_mean(right, ~kept), test_right))
-        if step == steps:
-            break
-        # forward/backward: each member's mean cross-entropy on its own labels; the sum separates
-        loss = torch.nn.functional.cross_entropy(out.transpose(1, 2), labels, reduction="none").mean(1)  # (E,)
-        optimizer.zero_grad(set_to_none=True)
-        loss.sum().backward()
-        optimizer.step()
+        right = train_guesses == labels  # (E, n)
+        fitted = right.all(dim=1) & torch.isnan(fit_step)
+        fit_step[fitted] = float(step)
+        if step % every == 0 or step == steps:
+            test_right = (test_logits().max(1).indices == y_test).float().mean(1)
+            curves.append((step, _masked_mean(right, kept), _masked_mean(right, ~kept), test_right))
+        if step < steps:
+            optimizer.step()
 
     # measure on the test set: clean accuracy, the mixture's exact loss, one frozen noisy draw
-    with torch.no_grad():
-        test_log_probs = torch.log_softmax(logits(params, x_test), -1).double().numpy()  # (E, T, V)
+    test_log_probs = torch.log_softmax(test_logits().transpose(1, 2).contiguous(), -1).double().numpy()  # (E, T, V): rows alike, whatever E
     guesses = test_log_probs.argmax(-1)
     clean = (guesses == test_y).mean(1)
     rhos = np.array([r for r, _ in cells])

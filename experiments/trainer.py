@@ -14,7 +14,9 @@ intermediate tensors stay in the CPU's cache, and a chunk takes all its steps be
 starts: nothing but the chunk's counts and final parameters crosses memory.  Members are
 independent and Adam acts elementwise, so the chunks and their order change nothing that is
 computed (tests/experiments/test_trainer.py), only how often memory is crossed (python -m
-experiments.bench measures it).
+experiments.bench measures it).  In float32 the chunk size can move a few last bits: torch's fused
+Adam rounds the elements past a tensor's last whole vector (16 floats) in a scalar path, and which
+elements those are depends on the chunk's size (at V = 2 and 10; never the thread count).
 
 A member whose logits overflow at some step has diverged: its gradient is NaN from then on, which
 Adam carries into its parameters for good.  It is flagged, and its final loss is NaN, so that no

@@ -36,9 +36,39 @@ def test_mixture_is_frozen_nested_and_has_the_right_fraction():
 
 def test_logit_shapes():
     params = digits.init_members([0, 1, 0], 64, 8)
-    out = digits.logits(params, torch.zeros(5, 64))
-    assert out.shape == (3, 5, 10)
     assert torch.equal(params["W1"][0], params["W1"][2])  # the initialisation depends on the seed alone
+    hidden, logits = digits.forward(digits.readout_first(params), torch.zeros(5, 64))
+    assert hidden.shape == (3, 8, 5) and logits.shape == (3, 10, 5)  # hidden units and classes first
+
+
+def test_readout_first_is_the_same_network():
+    params = digits.init_members([0, 1], 64, 8)
+    pixels = torch.rand(5, 64, generator=torch.Generator().manual_seed(0))
+    plain = torch.relu(pixels @ params["W1"] + params["b1"][:, None]) @ params["W2"] + params["b2"][:, None]  # (E, N, V)
+    assert torch.allclose(digits.forward(digits.readout_first(params), pixels)[1].transpose(1, 2), plain, rtol=1e-5, atol=1e-6)
+
+
+def test_closed_form_gradient_equals_autograd():
+    members, n = 3, 20
+    params = {k: v.double().requires_grad_(True) for k, v in digits.readout_first(digits.init_members([0, 1, 2], 64, 16)).items()}
+    generator = torch.Generator().manual_seed(0)
+    pixels = torch.rand(n, 64, generator=generator, dtype=torch.float64)
+    labels = torch.randint(digits.N_CLASSES, (members, n), generator=generator)
+    target = (labels[:, None] == torch.arange(digits.N_CLASSES)[:, None]).double() / n
+    hidden, logits = digits.forward(params, pixels)
+    assert 0.2 < (hidden > 0).double().mean() < 0.8  # the ReLU both passes and blocks
+    losses = torch.nn.functional.cross_entropy(logits, labels, reduction="none").mean(1)  # (E,): classes on dim 1
+    expected = torch.autograd.grad(losses.sum(), list(params.values()))
+    closed = digits.gradient({k: v.detach() for k, v in params.items()}, pixels, hidden.detach(), logits.detach(), target)
+    for (name, value), want in zip(params.items(), expected):
+        assert closed[name].shape == value.shape
+        assert torch.allclose(closed[name], want, rtol=1e-12, atol=1e-15), name
+
+
+def test_recorded_argmax_is_the_first_of_equal_maxima():
+    logits = torch.randint(3, (4, digits.N_CLASSES, 597), generator=torch.Generator().manual_seed(0)).float()  # (E, V, N): many ties
+    first = torch.where(logits == logits.amax(1, keepdim=True), torch.arange(digits.N_CLASSES)[:, None], digits.N_CLASSES).amin(1)
+    assert torch.equal(logits.max(1).indices, first)  # the kernel train_size_group records with
 
 
 def test_tiny_run_end_to_end_and_pure():
@@ -55,6 +85,15 @@ def test_tiny_run_end_to_end_and_pure():
     curve = table[(table["quantity"] == "train_accuracy_random") & (table["rho"] == 1.0)]
     assert curve["value"].isna().all()  # no randomised image at rho = 1
     pd.testing.assert_frame_equal(table, digits.run(TINY, [0, 1]))
+
+
+def test_chunks_change_nothing_beyond_rounding(monkeypatch):
+    config = {**TINY, "train_sizes": [40, 400]}
+    assert [len(digits.member_chunks(6, n, 8)) for n in config["train_sizes"]] == [1, 1]
+    whole = digits.run(config, [0, 1])  # one chunk of six members per training-set size
+    monkeypatch.setattr(digits, "CHUNK_BYTES", 1)
+    assert digits.member_chunks(6, 40, 8) == [slice(i, i + 1) for i in range(6)]  # a chunk per member
+    pd.testing.assert_frame_equal(whole, digits.run(config, [0, 1]), rtol=1e-6)  # float32 rounding of 30 steps
 
 
 @pytest.mark.parametrize("change", [{"train_sizes": [1201]}, {"test_images": 1797}, {"rho": [0.0, 0.5]}])
