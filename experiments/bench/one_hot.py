@@ -3,7 +3,9 @@
 E1, E5 data  unit: one Adam step of every member.  naive-stats trains the same per-run loop on the per-key label
              counts that ours uses.  Counted per step: FLOPs of the hidden-to-logit matmul, forward and two
              backward (the linear model has none: memory-bound); bytes of the parameters and Adam's two moments
-             read and written once and the counts read once.
+             read and written once and the counts read once.  That is the bound for a trainer whose state crosses
+             memory every step; ours keeps each chunk's state in cache through all its steps, so on the linear
+             grid, where the bytes set the roof, ours can reach it or pass it (the roof is then no bound).
 E2           no training loop: every sample's gradient at initialisation, and the sums the job reads from them.
              unit: one chunk (the config's ``chunk`` samples) of every member's samples; the build runs
              samples / chunk units.  naive takes each sample's gradient by its own backward call, vmap by
