@@ -121,7 +121,8 @@ def train_on_counts(model: Model, params: Params, counts: torch.Tensor, config: 
     """Train every member on its own counts (E, K, V); return its parameters, final train loss and divergence flag.
 
     The chunks are dealt in turn to as many workers as torch has threads; each worker trains its chunks one after
-    the other on one thread, so the threads never wait for each other, and the thread count changes no bit."""
+    the other on one thread, so the threads never wait for each other's steps (only, between small operations, for
+    Python's interpreter lock: the build runs each job on one thread), and the thread count changes no bit."""
     threads = torch.get_num_threads()
     chunks = member_chunks(params, counts)
     # one leaf tensor per chunk and parameter, so that each chunk's Adam owns its parameters
