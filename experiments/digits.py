@@ -16,7 +16,7 @@ classes runs in vectors across the images.  The gradient of each member's mean c
 out in closed form (softmax minus one-hot, back through the readout, the ReLU and the first layer, whose
 weights' gradient is again one product for the E members; tests/experiments/test_digits.py checks it
 against autograd) and handed to torch's fused Adam.  The members train in chunks small enough that a
-chunk's hidden activations stay in the CPU's cache (as E8's, experiments/modular_addition.py), under one
+chunk's hidden activations stay in the CPU's cache (experiments/chunks.py, as E8's), under one
 Adam over all chunks (Adam acts elementwise).  The chunks are fixed by the member count, n and the width,
 so a run stays a pure function of config and seeds (another chunking can move a member's numbers within
 float rounding: MKL picks its batched products' kernels by shape).
@@ -43,7 +43,7 @@ from sklearn.datasets import load_digits
 
 from experiments import runs
 from experiments.lookup_table import rng_for
-from experiments.modular_addition import CHUNK_BYTES
+from experiments.chunks import member_slices
 from experiments.models import _uniform, count_loss_gradient
 
 N_CLASSES = 10  # the digits 0-9
@@ -123,9 +123,8 @@ def gradient(params, pixels, hidden, logits, target) -> dict[str, torch.Tensor]:
 
 
 def member_chunks(members: int, n: int, hidden: int) -> list[slice]:
-    """Consecutive slices of the members, each holding about CHUNK_BYTES of hidden activations (at least one member)."""
-    size = max(1, CHUNK_BYTES // (n * hidden * 4))  # float32 activations
-    return [slice(start, min(start + size, members)) for start in range(0, members, size)]
+    """Consecutive slices of the members, each holding about CHUNK_BYTES of hidden activations (experiments/chunks.py)."""
+    return member_slices(members, n * hidden * 4)  # float32 activations
 
 
 def train_size_group(config: dict, seeds: list[int], n: int, data) -> list[dict]:

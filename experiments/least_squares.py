@@ -29,12 +29,10 @@ import pandas as pd
 import torch
 
 from experiments import runs
+from experiments.chunks import member_slices
 from experiments.lookup_table import rng_for
 from experiments.curves import log_log_slope
 from theory.gradient_flow import gradient_flow_loss
-
-GD_CHUNK_BYTES = 2**21  # members per gradient-descent chunk: about 2 MiB of their kernels, so that a chunk stays in cache
-
 
 def draw(seed: int, n: int, d: int, rho: float, r2: float, sigma2: float, repeats: int):
     """(X, y, beta) for ``repeats`` data sets of one cell: shapes (R, n, d), (R, n), (R, d)."""
@@ -66,7 +64,6 @@ def gradient_descent(x: torch.Tensor, y: torch.Tensor, learning_rate: float, rec
     the chunks shared among torch's threads."""
     n = x.shape[1]
     kernel = x @ x.transpose(1, 2) / n  # (E, n, n), symmetric
-    size = max(1, GD_CHUNK_BYTES // (n * n * x.element_size()))
     losses = torch.empty(x.shape[0], len(record), dtype=x.dtype)
 
     def descend(chunk: slice) -> None:
@@ -80,7 +77,7 @@ def gradient_descent(x: torch.Tensor, y: torch.Tensor, learning_rate: float, rec
     threads = torch.get_num_threads()
     try:
         with ThreadPoolExecutor(threads) as pool:
-            list(pool.map(descend, [slice(start, start + size) for start in range(0, x.shape[0], size)]))
+            list(pool.map(descend, member_slices(x.shape[0], n * n * x.element_size())))  # chunks of kernels
     finally:
         torch.set_num_threads(threads)
     return losses

@@ -41,12 +41,10 @@ import pandas as pd
 import torch
 
 from experiments import runs
+from experiments.chunks import member_slices
 from experiments.curves import JUMP_LEVEL
 from experiments.lookup_table import rng_for
 from experiments.models import _uniform
-
-CHUNK_BYTES = 2**21  # members per chunk: about 2 MiB of their hidden activations, so that a chunk's step stays in cache
-
 
 def check(config: dict) -> None:
     """Refuse a config with an empty training or test set, before any training."""
@@ -126,9 +124,8 @@ def gradient(params, hidden, logits, weight, target) -> dict[str, torch.Tensor]:
 
 def member_chunks(members: int, p: int, hidden: int, workers: int) -> list[list[slice]]:
     """Each worker's chunks: consecutive slices of the members, each holding about CHUNK_BYTES of hidden activations
-    (at least one member), dealt in consecutive runs.  The chunks depend on the member count alone."""
-    size = max(1, CHUNK_BYTES // (p * p * hidden * 4))  # float32 activations
-    chunks = [slice(start, min(start + size, members)) for start in range(0, members, size)]
+    (experiments/chunks.py), dealt in consecutive runs.  The chunks depend on the member count alone."""
+    chunks = member_slices(members, p * p * hidden * 4)  # float32 activations
     bounds = [round(w * len(chunks) / workers) for w in range(workers + 1)]
     return [chunks[start:stop] for start, stop in zip(bounds, bounds[1:]) if stop > start]
 
