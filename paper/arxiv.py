@@ -16,7 +16,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from theory.io import atomic_path
+from experiments.common.io import atomic_path
 
 
 def stage(tex: Path, bbl: Path, generated: list[Path], folder: Path) -> None:

@@ -9,15 +9,16 @@ The constants of the code that the prose quotes come from where the code defines
 """
 import argparse
 import json
+from fractions import Fraction
 from pathlib import Path
 
-from fractions import Fraction
-
-from experiments.claims import CRITICAL_WINDOW_EXPONENT, STANDARD_ERRORS, T3_VALIDITY, THRESHOLD_WINDOW
-from experiments.curves import WIDTH_MARGIN
-from experiments.stats import CONFIDENCE, t_tail
-from paper.ledger import macro_name, tex
-from theory.io import write_text_atomic
+from experiments.common.ledger import STANDARD_ERRORS
+from experiments.common.io import write_text_atomic
+from experiments.common.stats import CONFIDENCE, t_tail
+from experiments.e1_loss_floor.claims import T3_VALIDITY
+from experiments.e4_deep_linear.claims import CRITICAL_WINDOW_EXPONENT, THRESHOLD_WINDOW
+from experiments.e4_deep_linear.spec import WIDTH_MARGIN
+from paper.latex import macro_name, tex
 
 
 def flatten(config: dict, prefix: str = "") -> dict[str, object]:
@@ -32,13 +33,13 @@ def flatten(config: dict, prefix: str = "") -> dict[str, object]:
 
 
 CONSTANTS = {  # macro -> value, each defined once in the code
-    "ConfidencePercent": f"{100 * CONFIDENCE:g}",  # every interval's level (experiments/stats.py)
-    "TThreeValidity": f"{T3_VALIDITY:g}",  # T3's validity bound on m(1 - rho)/V (experiments/claims.py)
-    "ThresholdWindow": f"{THRESHOLD_WINDOW:g}",  # BBP's critical window, in units of d^(-1/3) (experiments/claims.py)
+    "ConfidencePercent": f"{100 * CONFIDENCE:g}",  # every interval's level (experiments/common/stats.py)
+    "TThreeValidity": f"{T3_VALIDITY:g}",  # T3's validity bound on m(1 - rho)/V (experiments/e1_loss_floor/claims.py)
+    "ThresholdWindow": f"{THRESHOLD_WINDOW:g}",  # BBP's critical window, in units of d^(-1/3) (experiments/e4_deep_linear/claims.py)
     "ThresholdWindowExponent": f"-{Fraction(CRITICAL_WINDOW_EXPONENT).limit_denominator(12)}",  # that -1/3
-    "StandardErrors": f"{STANDARD_ERRORS:g}",  # k, the standard errors of a claim's tolerance (experiments/claims.py)
+    "StandardErrors": f"{STANDARD_ERRORS:g}",  # k, the standard errors of a claim's tolerance (experiments/common/ledger.py)
     "WidthLowPercent": f"{100 * WIDTH_MARGIN:g}",  # E4 times a transition from this per cent of the final strength
-    "WidthHighPercent": f"{100 * (1 - WIDTH_MARGIN):g}",  # to this one (experiments/deep_linear.py)
+    "WidthHighPercent": f"{100 * (1 - WIDTH_MARGIN):g}",  # to this one (experiments/e4_deep_linear/spec.py)
 }
 
 

@@ -3,7 +3,7 @@
     python -m paper.middle_map --claims results/claims.csv --out paper/generated/middle_map.tex
 
 Writes \\MiddleNaivePassed/Total and \\MiddleContinuedPassed/Total (the cells inside the dial of every row
-below) and \\MiddleMapTable: per row of experiments.claims.MIDDLE_MAP and per prediction (naive, continued),
+below) and \\MiddleMapTable: per row of experiments/e7_middle_map/spec.py's MIDDLE_MAP and per prediction (naive, continued),
 the cells inside the dial that pass, the values of rho at which it holds at every scale of the grid, and the
 scales at which it holds at every rho.  Every entry is read off the ledger.
 """
@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.claims import MIDDLE_MAP
-from paper.figures.e7_middle_map import scale_label
-from paper.ledger import tex
-from theory.io import write_text_atomic
+from experiments.common.io import write_text_atomic
+from experiments.e7_middle_map.figure import scale_label
+from experiments.e7_middle_map.spec import MIDDLE_MAP
+from paper.latex import tex
 
 
 def values(items: list) -> str:

@@ -1,4 +1,4 @@
-"""T1: the Bayes floor of the rho label mixture (paper section "Loss floor across the dial").
+"""T1: the Bayes floor of the rho label mixture (paper section "Theory at the ends of the dial", T1).
 
 The data: a fixed rule f maps each key x to one of V classes; the label is f(x) with
 probability rho and uniform over the V classes otherwise.  We derive, from that definition,

@@ -1,5 +1,5 @@
 """Bias bounds of the claims ledger: the next term of an expansion that a prediction truncates
-(paper section "Claims ledger"; used by experiments/claims.py).
+(paper section "Claims ledger"; used by E1's claims, experiments/e1_loss_floor/claims.py).
 
 T3 keeps the 1/m term of the per-key estimate's expected excess loss.  Its next term, of order
 1/m^2, bounds the truncation: we expand one class's term -P log(1 + delta/P) of KL(P || P_hat) to

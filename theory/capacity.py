@@ -1,4 +1,4 @@
-"""T8: capacity in the noise limit (paper section "Capacity on pure noise, and what noise costs structure").
+"""T8: capacity in the noise limit (paper section "Theory at the ends of the dial", T4--T8).
 
 Sources: Cover (1965), "Geometrical and statistical properties of systems of linear inequalities
 with applications in pattern recognition" (the function-counting theorem); Gardner (1988), "The

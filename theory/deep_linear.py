@@ -1,5 +1,5 @@
 """T6: stage-like learning in a deep linear network, and how label noise delays it
-(paper section "Stage-like learning and how noise delays it").
+(paper section "Theory at the ends of the dial", T4--T8).
 
 Source: Saxe, McClelland and Ganguli (2014), "Exact solutions to the nonlinear dynamics of
 learning in deep linear neural networks", eqs. 10-12.  The rho-delayed form is derived here.

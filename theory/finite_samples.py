@@ -1,4 +1,4 @@
-"""T3: the finite-sample excess of a per-key categorical estimate (paper section "Loss floor across the dial").
+"""T3: the finite-sample excess of a per-key categorical estimate (paper section "Theory at the ends of the dial", T3).
 
 A key seen m times, its labels counted, and the counts' frequencies used as the predictor
 (the maximum-likelihood estimate, which a linear softmax on one-hot keys converges to).

@@ -1,4 +1,4 @@
-"""T5: gradient flow on least squares, mode by mode (paper section "Least squares between noise and teacher").
+"""T5: gradient flow on least squares, mode by mode (paper section "Theory at the ends of the dial", T4--T8).
 
 Source: the eigen-mode solution is standard; the power-law exponent is that of e.g. Bordelon,
 Canatar and Pehlevan (2020), "Spectrum dependent learning curves in kernel regression and wide

@@ -1,4 +1,4 @@
-"""T2: gradient signal and noise at initialisation (paper section "Gradient signal and noise").
+"""T2: gradient signal and noise at initialisation (paper section "Theory at the ends of the dial", T2).
 
 From the definition of softmax cross-entropy we derive the logit gradient at uniform logits,
 its expected squared norm, the squared norm of its mean under the rho mixture, the trace of

@@ -1,4 +1,4 @@
-"""T4: least squares on pure noise and on a teacher (paper section "Least squares between noise and teacher").
+"""T4: least squares on pure noise and on a teacher (paper section "Theory at the ends of the dial", T4--T8).
 
 Source: Hastie, Montanari, Rosset and Tibshirani (2019/2022), "Surprises in high-dimensional
 ridgeless least squares interpolation"; here in their exact finite-n form for Gaussian features.

@@ -1,5 +1,5 @@
 """T7 in training steps: the per-key softmax trained online, one Zipf sample per step
-(paper section "E5: scaling laws from Zipf skills").
+(paper section "Measurements on the dial", E5).
 
 The quantization model (theory.zipf_skills) predicts that after T steps of batch B the loss above
 L_inf falls as (BT)^{-alpha/(1+alpha)}: a skill is learned once seen often enough, and the skills

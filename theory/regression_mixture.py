@@ -1,4 +1,4 @@
-"""The rho mixture in regression, and T4 continued inward (paper section "Least squares between noise and teacher").
+"""The rho mixture in regression, and T4 continued inward (paper section "Measurements on the dial", E3).
 
 The labels: with probability rho the teacher's y = x^T beta (|beta| = r, x isotropic Gaussian),
 otherwise an independent N(0, sigma^2) label.  From that definition we derive the conditional

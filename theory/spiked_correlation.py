@@ -1,5 +1,5 @@
 """E4's noise threshold: when a mode of the input-output correlation separates from its sampling noise
-(paper section "Stage-like learning and how noise delays it").
+(paper section "Measurements on the dial", E4).
 
 Source: the spiked-matrix (BBP) transition of Baik, Ben Arous and Peche (2005), in the form of
 Benaych-Georges and Nadakuditi (2012) for the singular values of a low-rank matrix plus noise.

@@ -1,4 +1,4 @@
-"""The symbols of the paper, declared once (paper section "The two structure dials").
+"""The symbols of the paper, declared once (paper section "The structure dial").
 
 rho   the label-mixture dial: with probability rho the label is the rule's, else uniform
 V     number of classes

@@ -1,4 +1,4 @@
-"""T7: scaling laws and emergence from Zipf-distributed skills (paper section "Scaling laws from Zipf skills").
+"""T7: scaling laws and emergence from Zipf-distributed skills (paper section "Theory at the ends of the dial", T4--T8).
 
 Sources: Hutter (2021), "Learning curve theory" (the memorising learner); Michaud, Liu, Girit
 and Tegmark (2023), "The quantization model of neural scaling"; Nam, Fonseca, Lee, Mingard and

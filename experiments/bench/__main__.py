@@ -6,8 +6,9 @@ import numpy as np
 import torch
 import yaml
 
-from experiments import bench, runs
+from experiments import bench
 from experiments.bench.core import VARIANTS, agree, machine, matmul_rate, memory_bandwidth, run_grid
+from experiments.common import runs
 
 
 def cell(value: float, width: int, digits: int, missing: str = "-") -> str:

@@ -11,8 +11,9 @@ import numpy as np
 import torch
 from torch.func import functional_call, grad, vmap
 
-from experiments import deep_linear, least_squares
 from experiments.bench.core import Grid, train_steps
+from experiments.e3_least_squares import run as least_squares
+from experiments.e4_deep_linear import run as deep_linear
 
 
 def e3_grid(config: dict) -> Grid:

@@ -23,8 +23,11 @@ import numpy as np
 import torch
 from torch.func import functional_call, vmap
 
-from experiments import digits, lookup_table, modular_addition, zipf_scaling
 from experiments.bench.core import Grid, column, stacked, train_steps, vmap_steps
+from experiments.common.streams import rng_for
+from experiments.e5_zipf_scaling import run as zipf_scaling
+from experiments.e8_modular_addition import run as modular_addition
+from experiments.e9_digits import run as digits
 from theory.zipf_skills import zipf_frequencies
 
 ACCURACY_ATOL = 0.01  # E8's argmax accuracies: at most 1% of a member's pairs may flip (see above)
@@ -51,9 +54,9 @@ def e5_emergence_grid(config: dict) -> Grid:
     cells = list(itertools.product(alphas, seeds))
     first = [i for i, (_, s) in enumerate(cells) if s == seeds[0]]
     # the first seed's table, Zipf weights and small init, as zipf_scaling.run_emergence draws them
-    answers = torch.from_numpy(np.stack([lookup_table.rng_for(cells[i][1], "bijection", n_skills).permutation(n_skills) for i in first]))
+    answers = torch.from_numpy(np.stack([rng_for(cells[i][1], "bijection", n_skills).permutation(n_skills) for i in first]))
     weights = torch.from_numpy(np.stack([zipf_frequencies(cells[i][0], n_skills) for i in first])).float()  # (E, K)
-    init = [lookup_table.rng_for(cells[i][1], "two_layer_init", n_skills, hidden).standard_normal((2, n_skills, hidden)) * part["init_scale"]
+    init = [rng_for(cells[i][1], "two_layer_init", n_skills, hidden).standard_normal((2, n_skills, hidden)) * part["init_scale"]
             for i in first]
     init = [{"embedding": torch.tensor(w[0], dtype=torch.float32), "unembedding": torch.tensor(w[1].T, dtype=torch.float32)} for w in init]
 

@@ -25,10 +25,12 @@ import numpy as np
 import torch
 from torch.func import functional_call, grad, vmap
 
-from experiments import gradient_noise, lookup_table, zipf_scaling
-from experiments.bench.core import MEMORY, Grid, Stopwatch, vmap_steps, column, stacked, train_steps
-from experiments.models import MODELS, init_ensemble
-from experiments.trainer import TrainConfig, cosine_schedule, count_loss, train_on_counts
+from experiments.bench.core import MEMORY, Grid, column, stacked, train_steps, vmap_steps
+from experiments.common import lookup_table
+from experiments.common.models import MODELS, init_ensemble
+from experiments.common.trainer import TrainConfig, cosine_schedule, count_loss, train_on_counts
+from experiments.e2_gradient_noise import run as gradient_noise
+from experiments.e5_zipf_scaling import run as zipf_scaling
 from theory.zipf_skills import zipf_frequencies
 
 

@@ -1,6 +1,6 @@
 """The threshold unit fitted by Newton's method: E5's size part and E6 (noise, mixture).
 
-There is no training loop: each fit is Newton's method with a line search (experiments/threshold_unit.py).
+There is no training loop: each fit is Newton's method with a line search (experiments/common/threshold_unit.py).
 Unit: one Newton iteration (gradient, Hessian, solve, line search) of every fit of the job; the build runs
 ``iterations`` of them.  naive fits each labelling (E6) or each (seed, alpha, size) (E5) with its own
 torch.nn.Linear, its gradient by backward() and its Hessian by torch.autograd.functional.hessian; vmap maps
@@ -18,9 +18,11 @@ import numpy as np
 import torch
 from torch.func import functional_call, grad, hessian, vmap
 
-from experiments import capacity, threshold_unit, zipf_scaling
 from experiments.bench.core import Grid, Stopwatch, calls, column
-from experiments.threshold_unit import RIDGE, STEP_SIZES, logistic_loss
+from experiments.common import threshold_unit
+from experiments.common.threshold_unit import RIDGE, STEP_SIZES, logistic_loss
+from experiments.e5_zipf_scaling import run as zipf_scaling
+from experiments.e6_capacity import run as capacity
 
 RTOL = 1e-9  # float64 fits whose operations are summed in different orders
 SIZES = [0.0, *STEP_SIZES.tolist()]  # the line search's candidates, 0 keeping the weights

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from experiments import capacity
-from experiments.threshold_unit import fit_logistic, gaussian_points, random_signs
+from experiments.common.threshold_unit import fit_logistic, gaussian_points, random_signs
+from experiments.e6_capacity import run as capacity
 from theory.capacity import cover_separable_fraction
 
 CONFIG = {"weights": [5], "points_per_weight": [1.0, 2.0, 3.0], "labellings": 8, "iterations": 20,

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import claims
+from experiments.claims import CLAIMS
+from experiments.common import ledger as machinery
 from theory.bayes_floor import bayes_floor
 
 
@@ -21,31 +22,31 @@ def _results(offset=0.0, nan=False):
     return {"loss_floor": pd.DataFrame(rows)}
 
 
-FLOOR = next(c for c in claims.CLAIMS if c.id == "T1.bayes_floor")
+FLOOR = next(c for c in CLAIMS if c.id == "T1.bayes_floor")
 
 
 def test_right_prediction_passes_with_interval_and_params():
-    ledger = claims.ledger(_results(), [FLOOR])
-    assert list(ledger.columns) == claims.COLUMNS
+    ledger = machinery.ledger(_results(), [FLOOR])
+    assert list(ledger.columns) == machinery.COLUMNS
     assert (ledger["verdict"] == "pass").all() and len(ledger) == 2
     assert (ledger["ci_low"] < ledger["measured"]).all() and (ledger["measured"] < ledger["ci_high"]).all()
     assert json.loads(ledger["params"][1])["rho"] == 0.5
 
 
 def test_deliberately_wrong_prediction_fails():
-    wrong = claims.Claim(**{**FLOOR.__dict__, "predict": lambda c: bayes_floor(c["rho"], c["classes"]) + 0.05})
-    ledger = claims.ledger(_results(), [wrong])
+    wrong = machinery.Claim(**{**FLOOR.__dict__, "predict": lambda c: bayes_floor(c["rho"], c["classes"]) + 0.05})
+    ledger = machinery.ledger(_results(), [wrong])
     assert (ledger["verdict"] == "fail").all()
     assert (ledger["statistic"].abs() > 1).all()
 
 
 def test_measurement_off_by_more_than_the_tolerance_fails():
-    assert (claims.ledger(_results(offset=0.03), [FLOOR])["verdict"] == "fail").all()
-    assert (claims.ledger(_results(offset=0.003), [FLOOR])["verdict"] == "pass").all()
+    assert (machinery.ledger(_results(offset=0.03), [FLOOR])["verdict"] == "fail").all()
+    assert (machinery.ledger(_results(offset=0.003), [FLOOR])["verdict"] == "pass").all()
 
 
 def test_missing_measurement_fails():
-    ledger = claims.ledger(_results(nan=True), [FLOOR])
+    ledger = machinery.ledger(_results(nan=True), [FLOOR])
     assert (ledger["verdict"] == "fail").all() and (ledger["n_seeds"] == 0).all()
 
 
@@ -57,54 +58,54 @@ def _constant(cells, value=1.0, seeds=4):
 
 def _claim(**changes):
     base = dict(id="T0.test", experiment="E0", table="t", quantity="q", cell=("x",), predict=lambda c: np.ones(len(c)),
-                tolerance=claims.absolute(0.1), rationale="test", source="test", kind="prediction")
-    return claims.Claim(**{**base, **changes})
+                tolerance=machinery.absolute(0.1), rationale="test", source="test", kind="prediction")
+    return machinery.Claim(**{**base, **changes})
 
 
 def test_kind_is_validated_and_reported():
-    assert (claims.evaluate(_claim(), _constant(None))["kind"] == "prediction").all()
+    assert (machinery.evaluate(_claim(), _constant(None))["kind"] == "prediction").all()
     with pytest.raises(ValueError, match="kind"):
-        claims.evaluate(_claim(kind="identity"), _constant(None))
+        machinery.evaluate(_claim(kind="identity"), _constant(None))
 
 
 def test_detectable_is_the_smallest_relative_deviation_that_fails():
     table = _constant(None, value=2.0)
-    fixed = claims.evaluate(_claim(predict=lambda c: np.full(len(c), 2.0)), table)
+    fixed = machinery.evaluate(_claim(predict=lambda c: np.full(len(c), 2.0)), table)
     assert np.allclose(fixed["detectable"], 0.1 / 2.0)  # tolerance / |p| for a tolerance that does not scale
-    scaled = claims.evaluate(_claim(predict=lambda c: np.full(len(c), 2.0), tolerance=claims.relative(0.2)), table)
+    scaled = machinery.evaluate(_claim(predict=lambda c: np.full(len(c), 2.0), tolerance=machinery.relative(0.2)), table)
     assert np.allclose(scaled["detectable"], 0.2 / (1 - 0.2))  # the larger of (r/(1-r), r/(1+r))
     # a wrong theory off by just more than detectable fails, one just inside passes
     for factor, verdict in ((1.01, "fail"), (0.99, "pass")):
         for sign in (1, -1):
             delta = sign * factor * fixed["detectable"][0]
-            wrong = claims.evaluate(_claim(predict=lambda c: np.full(len(c), 2.0 * (1 + delta))), _constant(None, value=2.0, seeds=2))
+            wrong = machinery.evaluate(_claim(predict=lambda c: np.full(len(c), 2.0 * (1 + delta))), _constant(None, value=2.0, seeds=2))
             assert (wrong["verdict"] == verdict).all()
 
 
 def test_standard_errors_tolerance_is_k_standard_errors_plus_bias():
     table = _constant(None, value=1.0)
     sem = np.std([0.01 * (s - 1.5) for s in range(4)], ddof=1) / 2
-    ledger = claims.evaluate(_claim(tolerance=claims.standard_errors(3, bias=lambda c, p: 0.05)), table)
+    ledger = machinery.evaluate(_claim(tolerance=machinery.standard_errors(3, bias=lambda c, p: 0.05)), table)
     assert np.allclose(ledger["detectable"], 0.05 + 3 * sem)
 
 
 def test_upper_bound_counts_only_measurements_above():
-    below = claims.evaluate(_claim(predict=lambda c: np.full(len(c), 5.0), upper_bound=True), _constant(None))
-    above = claims.evaluate(_claim(predict=lambda c: np.full(len(c), 0.5), upper_bound=True), _constant(None))
+    below = machinery.evaluate(_claim(predict=lambda c: np.full(len(c), 5.0), upper_bound=True), _constant(None))
+    above = machinery.evaluate(_claim(predict=lambda c: np.full(len(c), 0.5), upper_bound=True), _constant(None))
     assert (below["verdict"] == "pass").all() and (below["statistic"] == 0).all()
     assert (above["verdict"] == "fail").all()
 
 
 def test_exact_match_passes_a_zero_tolerance_and_a_miss_fails_it():
     table = pd.DataFrame([{"x": 1, "seed": s, "quantity": "q", "value": 1.0} for s in range(3)])
-    assert (claims.evaluate(_claim(tolerance=claims.absolute(0.0)), table)["verdict"] == "pass").all()
-    assert (claims.evaluate(_claim(tolerance=claims.absolute(0.0), predict=lambda c: np.full(len(c), 0.999)), table)["verdict"] == "fail").all()
+    assert (machinery.evaluate(_claim(tolerance=machinery.absolute(0.0)), table)["verdict"] == "pass").all()
+    assert (machinery.evaluate(_claim(tolerance=machinery.absolute(0.0), predict=lambda c: np.full(len(c), 0.999)), table)["verdict"] == "fail").all()
 
 
 def test_grid_reaches_the_cells():
     table = pd.concat([_constant(None), pd.DataFrame([{"x": np.nan, "n": n, "seed": 0, "quantity": "curve", "value": 1.0} for n in (10, 30, 100)])])
     seen = []
-    claims.evaluate(_claim(grid=("n", "curve"), predict=lambda c: seen.append(c["grid"].iloc[0]) or np.ones(len(c))), table)
+    machinery.evaluate(_claim(grid=("n", "curve"), predict=lambda c: seen.append(c["grid"].iloc[0]) or np.ones(len(c))), table)
     assert seen == [(10.0, 30.0, 100.0)]
 
 
@@ -113,11 +114,11 @@ def test_read_tables_adds_the_manifest_config_scalars(tmp_path: Path):
     folder.mkdir()
     pd.DataFrame([{"rho": 0.5, "seed": 0, "quantity": "q", "value": 1.0}]).to_csv(folder / "all.csv", index=False)
     (folder / "all.json").write_text(json.dumps({"config": {"learning_rate": 0.02, "rho": [0.5], "steps": 100}}))
-    table = claims.read_tables([folder / "all.csv"])["deep_linear"]
+    table = machinery.read_tables([folder / "all.csv"])["deep_linear"]
     assert table["learning_rate"].tolist() == [0.02] and table["steps"].tolist() == [100] and table["rho"].tolist() == [0.5]
 
 
 def test_every_claim_declares_a_kind_and_no_duplicate_ids():
-    ids = [c.id for c in claims.CLAIMS]
+    ids = [c.id for c in CLAIMS]
     assert len(ids) == len(set(ids))
-    assert {c.kind for c in claims.CLAIMS} <= set(claims.KINDS)
+    assert {c.kind for c in CLAIMS} <= set(machinery.KINDS)

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from experiments import curves, deep_linear
+from experiments.common import curves
+from experiments.e4_deep_linear import run as deep_linear
 from theory.deep_linear import mixture_half_time, saxe_transition_width
 from theory.spiked_correlation import kept_strength, noise_scale
 

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 import torch
 
-from experiments import chunks, digits
+from experiments.common import chunks
+from experiments.e9_digits import run as digits
 
 TINY = {"test_images": 597, "train_sizes": [40], "rho": [0.0, 0.5, 1.0], "hidden": 8, "learning_rate": 0.02, "steps": 30, "record_every": 10}
 
@@ -91,7 +92,7 @@ def test_chunks_change_nothing_beyond_rounding(monkeypatch):
     config = {**TINY, "train_sizes": [40, 400]}
     assert [len(digits.member_chunks(6, n, 8)) for n in config["train_sizes"]] == [1, 1]
     whole = digits.run(config, [0, 1])  # one chunk of six members per training-set size
-    monkeypatch.setattr(chunks, "CHUNK_BYTES", 1)
+    monkeypatch.setattr(chunks, "CACHE_BYTES", 1)
     assert digits.member_chunks(6, 40, 8) == [slice(i, i + 1) for i in range(6)]  # a chunk per member
     pd.testing.assert_frame_equal(whole, digits.run(config, [0, 1]), rtol=1e-6)  # float32 rounding of 30 steps
 

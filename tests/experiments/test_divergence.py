@@ -10,14 +10,17 @@ import numpy as np
 import pandas as pd
 import torch
 
-from experiments import claims, loss_floor, lookup_table, runs
-from experiments.models import MODELS, init_ensemble
-from experiments.trainer import TrainConfig, train_on_counts
+from experiments.claims import CLAIMS
+from experiments.common import ledger as machinery
+from experiments.common import lookup_table, runs
+from experiments.common.models import MODELS, init_ensemble
+from experiments.common.trainer import TrainConfig, train_on_counts
+from experiments.e1_loss_floor import run as loss_floor
 
 TINY = {"keys": 4, "rho": [0.0, 1.0], "samples_per_key": [20, 200], "steps": 30, "learning_rate": 0.05,
         "models": {"linear": {}, "mlp": {"hidden": 16}}}  # wide enough that no member's ReLUs all die
 DIVERGING = {**TINY, "learning_rate": 1e20}
-FLOOR = next(c for c in claims.CLAIMS if c.id == "T1.bayes_floor")
+FLOOR = next(c for c in CLAIMS if c.id == "T1.bayes_floor")
 
 
 def test_a_diverging_member_is_flagged_and_leaves_the_others_exact():
@@ -61,23 +64,24 @@ def _mixed() -> pd.DataFrame:
 
 def test_ledger_leaves_diverged_seeds_out_of_the_mean_and_counts_them():
     mixed = _mixed()
-    ledger = claims.ledger({"loss_floor": mixed}, [FLOOR])
+    ledger = machinery.ledger({"loss_floor": mixed}, [FLOOR])
     assert len(ledger) == 2 and (ledger["n_seeds"] == 2).all() and (ledger["n_diverged"] == 2).all()
     finite = mixed[(mixed["quantity"] == "test_loss") & (mixed["samples_per_key"] == 200) & mixed["seed"].isin([0, 1])]
     assert np.allclose(ledger["measured"], finite.groupby("rho")["value"].mean().to_numpy(), rtol=1e-12)
 
-    every_seed = claims.ledger({"loss_floor": loss_floor.run(DIVERGING, [0, 1], "mlp", 3)}, [FLOOR])
+    every_seed = machinery.ledger({"loss_floor": loss_floor.run(DIVERGING, [0, 1], "mlp", 3)}, [FLOOR])
     assert (every_seed["verdict"] == "fail").all() and (every_seed["n_diverged"] == 2).all() and (every_seed["n_seeds"] == 0).all()
     assert every_seed["measured"].isna().all()
 
 
 def test_figure_counts_diverged_runs_on_the_panel_and_plots_no_nan(tmp_path, monkeypatch):
-    from paper.figures import e1_loss_floor, style
+    from experiments.common import figures
+    from experiments.e1_loss_floor import figure as e1_loss_floor
 
     table = tmp_path / "mixed.csv"
     pd.concat([_mixed(), loss_floor.run(TINY, [0, 1], "linear", 3)]).to_csv(table, index=False)
     saved = {}
-    monkeypatch.setattr(style, "save", lambda fig, out: saved.update(fig=fig))
+    monkeypatch.setattr(figures, "save", lambda fig, out: saved.update(fig=fig))
     monkeypatch.setattr(sys, "argv", ["e1_loss_floor", "--out", str(tmp_path / "e1.pdf"), str(table)])
     e1_loss_floor.main()
     axes = saved["fig"].axes

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from experiments import gradient_noise, lookup_table
-from experiments.models import MODELS, init_ensemble
+from experiments.common import lookup_table
+from experiments.common.models import MODELS, init_ensemble
+from experiments.e2_gradient_noise import run as gradient_noise
 from theory.gradient_noise import gradient_noise_scale, gradient_trace
 
 

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 import torch
 
-from experiments import chunks, least_squares
-from experiments.curves import log_log_slope
+from experiments.common import chunks
+from experiments.common.curves import log_log_slope
+from experiments.e3_least_squares import run as least_squares
 from theory.gradient_flow import gradient_flow_loss
 
 POWER_LAW = {"features": 64, "samples": 2048, "spectrum": [1.0], "teacher": [1.0], "learning_rate": 0.5,
@@ -56,7 +57,7 @@ def plain_steps(x: np.ndarray, y: np.ndarray, learning_rate: float, record: list
 
 @pytest.mark.parametrize("features", [5, 12, 30])  # d < n, d = n, d > n (interpolation: the loss falls to ~1e-10)
 def test_gradient_descent_takes_the_plain_steps_on_w(features, monkeypatch):
-    monkeypatch.setattr(chunks, "CHUNK_BYTES", 1)  # a chunk per member, over the threads
+    monkeypatch.setattr(chunks, "CACHE_BYTES", 1)  # a chunk per member, over the threads
     x, y, _ = least_squares.draw(0, 12, features, 0.5, 1.0, 0.5, 2)
     record = [0, 1, 7, 60, 300]
     expected = torch.tensor([plain_steps(x[m], y[m], 0.05, record) for m in range(2)], dtype=torch.float64)

@@ -1,7 +1,7 @@
 """The rho-mixture data: its counts follow the mixture, and each cell's stream is its own."""
 import numpy as np
 
-from experiments import lookup_table
+from experiments.common import lookup_table
 
 
 def test_counts_follow_the_label_distribution():

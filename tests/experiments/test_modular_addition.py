@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 import torch
 
-from experiments import chunks
-from experiments import modular_addition as ma
+from experiments.common import chunks
+from experiments.e8_modular_addition import run as ma
 from theory.deep_linear import t6_jump_delay
 
 TINY = {"modulus": 5, "hidden": 8, "rho": [0.0, 0.5, 1.0], "train_fraction": [0.6],
@@ -83,7 +83,7 @@ def test_chunks_and_threads_change_nothing(monkeypatch):
     try:
         torch.set_num_threads(1)
         whole = ma.run(TINY, [0, 1])  # one chunk of six members on one thread
-        monkeypatch.setattr(chunks, "CHUNK_BYTES", 1)  # a chunk per member
+        monkeypatch.setattr(chunks, "CACHE_BYTES", 1)  # a chunk per member
         assert len(ma.member_chunks(6, 5, 8, 1)[0]) == 6
         torch.set_num_threads(2)
         assert [len(chunks) for chunks in ma.member_chunks(6, 5, 8, 2)] == [3, 3]

@@ -5,9 +5,9 @@ import io
 import numpy as np
 import torch
 
-from experiments import lookup_table, trainer
-from experiments.models import MODELS, init_ensemble
-from experiments.progress import Progress
+from experiments.common import lookup_table, trainer
+from experiments.common.models import MODELS, init_ensemble
+from experiments.common.progress import Progress
 
 
 def test_a_line_every_interval_with_steps_elapsed_and_remaining():

@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 import torch
 
-from experiments import loss_floor, lookup_table, trainer
-from experiments.models import MODELS, init_ensemble
-from experiments.trainer import FusedAdam, TrainConfig, cosine_schedule, count_loss, train_on_counts
+from experiments.common import chunks, lookup_table, trainer
+from experiments.common.models import MODELS, init_ensemble
+from experiments.common.trainer import FusedAdam, TrainConfig, cosine_schedule, count_loss, train_on_counts
+from experiments.e1_loss_floor import run as loss_floor
 
 CONFIG = {"keys": 6, "rho": [0.0, 0.6], "samples_per_key": [40, 400], "steps": 200, "learning_rate": 0.05,
           "models": {"linear": {}, "mlp": {"hidden": 8}}}
@@ -93,14 +94,14 @@ def test_chunks_change_no_members_training(monkeypatch):
     counts, config = _counts(seeds), TrainConfig(steps=30, learning_rate=0.05)
     params = init_ensemble(model, seeds, 6, 3, {"hidden": 8})
     whole = train_on_counts(model, params, counts, config)
-    monkeypatch.setattr(trainer, "CHUNK_BYTES", 1)  # a chunk per member, dealt to the threads
+    monkeypatch.setattr(chunks, "CACHE_BYTES", 1)  # a chunk per member, dealt to the threads
     split = train_on_counts(model, params, counts, config)
     for name in params:
         assert torch.allclose(whole.params[name], split.params[name], rtol=1e-5, atol=1e-7), name
 
 
 def test_thread_count_changes_no_bit(monkeypatch):
-    monkeypatch.setattr(trainer, "CHUNK_BYTES", 1)  # a chunk per member: one thread takes all six, three take two each
+    monkeypatch.setattr(chunks, "CACHE_BYTES", 1)  # a chunk per member: one thread takes all six, three take two each
     model, seeds = MODELS["mlp"], list(range(6))
     counts, config = _counts(seeds), TrainConfig(steps=20, learning_rate=0.05)
     params = init_ensemble(model, seeds, 6, 3, {"hidden": 8})

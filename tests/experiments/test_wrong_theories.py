@@ -6,8 +6,8 @@ default config (its seeds, keys, samples, labellings and grids), not from the sm
 - E1 test loss: the per-key estimate's excess KL is chi^2_{V-1}/(2m) per key (Wilks), averaged over K keys;
 - E2 |G|^2 and tr Sigma: |g|^2 is the same for every sample at zero init, so both err by the error of
   |mean g|^2, of variance ~ 4 |G|^2 tr Sigma / n + 2 (tr Sigma)^2 / n^2 per seed;
-- E4 half time: the discretised flow (experiments.claims.discrete_mode) at a strength drawn with the sampling
-  sd of the empirical correlation (experiments.claims.mode_sampling_sd);
+- E4 half time: the discretised flow (experiments/e4_deep_linear/claims.py's discrete_mode) at a strength drawn with the sampling
+  sd of the empirical correlation (its mode_sampling_sd);
 - E5 Hutter's exponent: the memorising learner itself, simulated (its error is the unseen mass of a Zipf stream);
 - E6 half point: each seed's separated fractions binomial over its labellings around Cover's exact fraction.
 
@@ -24,18 +24,20 @@ import pandas as pd
 import pytest
 import yaml
 
-from experiments import claims
-from experiments.curves import log_log_slope
+from experiments.claims import CLAIMS
+from experiments.common.ledger import Claim, evaluate
+from experiments.e4_deep_linear.claims import discrete_mode, mode_sampling_sd
+from experiments.common.curves import log_log_slope
+from theory.bayes_floor import bayes_floor
 from theory.capacity import cover_half_point, cover_separable_fraction, half_crossing
 from theory.deep_linear import saxe_half_time
 from theory.finite_samples import finite_sample_excess
-from theory.bayes_floor import bayes_floor
 from theory.gradient_noise import gradient_trace, mean_gradient_sq_norm
 from theory.zipf_skills import zipf_frequencies
 
 DEFAULT = yaml.safe_load((Path(__file__).parents[2] / "workflow/configs/default.yaml").read_text())
 SEEDS = DEFAULT["seeds"]
-CLAIM = {c.id: c for c in claims.CLAIMS}
+CLAIM = {c.id: c for c in CLAIMS}
 
 
 def _rows(cells: list[dict], quantity: str, draw) -> pd.DataFrame:
@@ -44,17 +46,17 @@ def _rows(cells: list[dict], quantity: str, draw) -> pd.DataFrame:
     return pd.DataFrame([{**cell, "seed": s, "quantity": quantity, "value": draw(cell, rng)} for cell in cells for s in SEEDS])
 
 
-def _wrong(claim: claims.Claim, predict) -> claims.Claim:
-    return claims.Claim(**{**claim.__dict__, "predict": predict})
+def _wrong(claim: Claim, predict) -> Claim:
+    return Claim(**{**claim.__dict__, "predict": predict})
 
 
-def _check(claim: claims.Claim, wrong_predict, table: pd.DataFrame) -> pd.DataFrame:
+def _check(claim: Claim, wrong_predict, table: pd.DataFrame) -> pd.DataFrame:
     """The right claim passes (at most 2% chance failures); the wrong one fails in at least 3/4 of the cells where it
     differs, and in every cell where it differs by more than twice the cell's detectable deviation."""
-    right = claims.evaluate(claim, table)
+    right = evaluate(claim, table)
     assert len(right) > 0
     assert (right["verdict"] == "fail").mean() <= 0.02, right[right["verdict"] == "fail"]
-    wrong = claims.evaluate(_wrong(claim, wrong_predict), table)
+    wrong = evaluate(_wrong(claim, wrong_predict), table)
     deviation = np.abs(wrong["predicted"] / right["predicted"] - 1)
     differs, beyond_power = deviation > 1e-9, deviation > 2 * right["detectable"]
     assert differs.sum() >= max(1, len(right) // 2) and beyond_power.any()  # the wrong theory is different on most cells
@@ -102,9 +104,9 @@ def test_t6_without_the_rho_delay_fails():
               "learning_rate": e4["learning_rate"], "noise_variance": e4["noise_variance"], "steps": e4["steps"]}
              for r in e4["rho"] for n in e4["samples"] for i, s in enumerate(e4["singular_values"])]
     table = pd.DataFrame([{**cell, "seed": s, "quantity": "half_time"} for cell in cells for s in SEEDS])
-    strength = table["rho"] * table["singular_value"] + np.random.default_rng(6).normal(scale=claims.mode_sampling_sd(table))
+    strength = table["rho"] * table["singular_value"] + np.random.default_rng(6).normal(scale=mode_sampling_sd(table))
     columns = (table[c].to_numpy(float) for c in ("init", "learning_rate", "steps"))
-    table["value"] = claims.discrete_mode(strength.to_numpy(float), *columns)[0]
+    table["value"] = discrete_mode(strength.to_numpy(float), *columns)[0]
     _check(CLAIM["T6.mixture_half_time"], lambda c: saxe_half_time(c["singular_value"], c["init"]), table)
 
 

@@ -3,7 +3,8 @@ runs are pure functions of config and seed, and a small run's emergence exponent
 import numpy as np
 import pandas as pd
 
-from experiments import curves, zipf_scaling
+from experiments.common import curves
+from experiments.e5_zipf_scaling import run as zipf_scaling
 from theory.online_memoriser import expected_loss, loss_after_sightings
 from theory.zipf_skills import hutter_error, skill_emergence_exponent, zipf_frequencies
 

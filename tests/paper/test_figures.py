@@ -6,7 +6,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pytest
 
-from paper.figures import style
+from experiments.common import figures
 
 
 def type3_fonts(pdf: Path) -> list[str]:
@@ -20,11 +20,11 @@ def type3_fonts(pdf: Path) -> list[str]:
 
 
 def test_the_house_style_embeds_no_type3_font(tmp_path):
-    fig, ax = plt.subplots(figsize=(style.WIDTH, 2))
+    fig, ax = plt.subplots(figsize=(figures.WIDTH, 2))
     ax.plot([1, 2], [3, 4], label=r"$\rho$ = 0.5, $(V-1)/(2m)$")
     ax.set_xlabel(r"dial $\rho$")
     ax.legend()
-    style.save(fig, tmp_path / "probe.pdf")
+    figures.save(fig, tmp_path / "probe.pdf")
     assert type3_fonts(tmp_path / "probe.pdf") == []
 
 

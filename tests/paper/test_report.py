@@ -5,6 +5,8 @@ import ast
 import pandas as pd
 import pytest
 
+from experiments.registry import EXPERIMENTS
+
 
 @pytest.mark.slow
 def test_the_report_holds_every_figure_with_its_caption_and_the_ledger(smoke_build, snakemake, root):
@@ -13,10 +15,11 @@ def test_the_report_holds_every_figure_with_its_caption_and_the_ledger(smoke_bui
     assert made.returncode == 0, made.stderr[-4000:]
     report = (smoke_build.path / "report.html").read_text()
 
-    for script in sorted((root / "paper/figures").glob("e*.py")):
-        assert f"{script.stem}.pdf" in report, f"the report lacks {script.stem}"
+    for experiment in EXPERIMENTS:
+        script = root / "experiments" / experiment.name / "figure.py"
+        assert f"{experiment.name}.pdf" in report, f"the report lacks {experiment.name}"
         first_line = ast.get_docstring(ast.parse(script.read_text())).splitlines()[0]
-        assert first_line.split(":")[0] in report, f"the report lacks the caption of {script.stem}"
+        assert first_line.split(":")[0] in report, f"the report lacks the caption of {experiment.name}"
     assert "claims.html" in report and "Claims ledger" in report
 
     ledger_page = (smoke_build.path / "results/report/claims.html").read_text()

@@ -2,7 +2,7 @@
 is removed by the next write of its target (README "When something goes wrong")."""
 import pytest
 
-from theory.io import atomic_path, write_text_atomic
+from experiments.common.io import atomic_path, write_text_atomic
 
 
 def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):

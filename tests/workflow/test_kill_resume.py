@@ -33,7 +33,7 @@ def table_files(tree) -> dict[str, tuple[int, bytes]]:
 
 
 def temporaries(tree) -> list[str]:
-    """Files named like theory.io.atomic_path's temporaries, outside Snakemake's own folder."""
+    """Files named like experiments.common.io.atomic_path's temporaries, outside Snakemake's own folder."""
     return [str(p) for p in tree.rglob(".*.tmp") if ".snakemake" not in p.relative_to(tree).parts]
 
 

@@ -1,10 +1,10 @@
-# Claims: every prediction joined with its measurement in one ledger.
+# Claims: every experiment's claims joined with its measurements in one ledger.
 
 
 rule claims:
     input:
-        code=EXPERIMENT_CODE,
-        tables=LOSS_FLOOR + GRADIENT_NOISE + LEAST_SQUARES + DEEP_LINEAR + ZIPF_SCALING + CAPACITY + MODULAR_ADDITION + DIGITS,
+        code=code("experiments.claims"),
+        tables=TABLES,
     output:
         "results/claims.csv",
     conda:

@@ -1,58 +1,92 @@
-# The validated config, the code each stage depends on, and the lists of results files.
+# The validated config, the experiments of the registry, and the code each job runs, derived from its imports.
 import ast
 import json
 import re
-from glob import glob
+from functools import cache
 from pathlib import Path
 
-from snakemake.utils import validate
+import jsonschema
+import yaml
+from snakemake.exceptions import WorkflowError
 
-from theory.io import git_commit
+from experiments.common.io import git_commit
+from experiments.registry import BY_NAME, EXPERIMENTS
 
-validate(config, "../schemas/config.schema.yaml")
+
+def schema():
+    """workflow/schemas/config.schema.yaml with each experiment's section (its spec's schema) required under properties."""
+    full = yaml.safe_load(Path(workflow.basedir, "workflow/schemas/config.schema.yaml").read_text())
+    for experiment in EXPERIMENTS:
+        if experiment.section:
+            full["properties"][experiment.section] = yaml.safe_load(experiment.schema)
+            full["required"].append(experiment.section)
+    return full
+
+
+# Snakemake's validate() reads a schema file only; this is the same check (JSON Schema draft 2020-12) on the schema
+# assembled above, and the same error: the build stops before any job, naming the value, the field and what is allowed.
+try:
+    jsonschema.Draft202012Validator(schema()).validate(config)
+except jsonschema.ValidationError as error:
+    raise WorkflowError("Error validating config file.", error)
 
 ENV = "../envs/paper.yaml"  # every rule's software, for --sdm conda; `make` uses .venv instead
 COMMIT = git_commit()  # printed in the paper; a new commit rebuilds only the macros and the PDF
 SEEDS = " ".join(str(seed) for seed in config["seeds"])
-THEORY_CODE = sorted(glob("theory/*.py"))
-EXPERIMENT_CODE = THEORY_CODE + sorted(glob("experiments/*.py"))
+PROJECT = ("theory", "experiments", "paper")  # the packages whose modules are code inputs
+
+
+# Code inputs: a job's code is every project module that its script imports, directly or transitively, read from the
+# modules' import statements (anywhere in a module, functions included), never typed by hand.  Importing a.b.c also
+# runs a/__init__.py and a/b/__init__.py.  Two modules load others by name from the registry: the registry loads every
+# spec, and the ledger every experiment's claims: LOADED_BY_NAME adds those.  tests/workflow/test_code_inputs.py checks
+# the result against what Python loads, and that editing a module reruns exactly the jobs whose scripts import it.
+LOADED_BY_NAME = {
+    "experiments.registry": [f"{experiment.package}.spec" for experiment in EXPERIMENTS],
+    "experiments.claims": [experiment.claims for experiment in EXPERIMENTS],
+}
+
+
+def module_file(name):
+    """The source file of a project module (a.b -> a/b.py or a/b/__init__.py), or None if it is none."""
+    path = Path(*name.split("."))
+    return next((f for f in (path.with_suffix(".py"), path / "__init__.py") if f.is_file()), None)
+
+
+@cache
+def imported_names(file):
+    """The names of the modules that a source file imports (for `from a import b`: a, and a.b in case b is a module)."""
+    names = []
+    for node in ast.walk(ast.parse(file.read_text(), str(file))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                raise WorkflowError(f"{file}: a relative import; write it absolute, so that its code inputs can be read")
+            names += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+    return tuple(names)
+
+
+@cache
+def imports(name):
+    """The project's source files that importing module ``name`` runs, its own included: a sorted tuple."""
+    files, seen, todo = set(), set(), [name]
+    while todo:
+        current = todo.pop()
+        if current in seen or current.split(".")[0] not in PROJECT:
+            continue
+        seen.add(current)
+        parts = current.split(".")
+        for file in {module_file(".".join(parts[:i])) for i in range(1, len(parts) + 1)} - {None}:
+            files.add(file)
+            todo += imported_names(file)
+        todo += LOADED_BY_NAME.get(current, [])
+    return tuple(sorted(str(f) for f in files))
 
 
 def code(*modules):
-    """The source files a training job runs: its experiment's modules, the shared ones and theory/."""
-    shared = ["experiments/__init__.py", "experiments/runs.py", "experiments/lookup_table.py"]
-    return THEORY_CODE + shared + [f"experiments/{module}.py" for module in modules]
-
-
-LOSS_FLOOR = expand(
-    "results/loss_floor/{model}_V{classes}.csv",
-    model=config["loss_floor"]["models"],
-    classes=config["loss_floor"]["classes"],
-)
-GRADIENT_NOISE = expand(
-    "results/gradient_noise/{model}.csv", model=config["gradient_noise"]["models"]
-)
-LEAST_SQUARES = expand(
-    "results/least_squares/d{features}.csv", features=config["least_squares"]["features"]
-)
-DEEP_LINEAR = ["results/deep_linear/all.csv"]
-ZIPF_SCALING = expand("results/zipf_scaling/{part}.csv", part=["data", "size", "emergence"])
-CAPACITY = expand(
-    "results/capacity/noise_N{weights}.csv", weights=config["capacity"]["weights"]
-) + ["results/capacity/mixture.csv"]
-DIGITS = ["results/digits/all.csv"]
-MODULAR_ADDITION = ["results/modular_addition/all.csv"]
-FIGURES = {  # figure stem -> the results it plots (script paper/figures/<stem>.py)
-    "e1_loss_floor": LOSS_FLOOR,
-    "e2_gradient_noise": GRADIENT_NOISE,
-    "e3_least_squares": LEAST_SQUARES,
-    "e4_deep_linear": DEEP_LINEAR,
-    "e5_zipf_scaling": ZIPF_SCALING,
-    "e6_capacity": CAPACITY,
-    "e8_modular_addition": MODULAR_ADDITION,
-    "e9_digits": DIGITS,
-    "e7_middle_map": ["results/claims.csv"],
-}
+    """The code inputs of a job whose script runs these modules."""
+    return sorted({f for name in modules for f in imports(name)})
 
 
 def section(name):
@@ -60,18 +94,33 @@ def section(name):
     return json.dumps(config[name], sort_keys=True)
 
 
-wildcard_constraints:
-    model="[a-z]+",
-    classes=r"\d+",
-    features=r"\d+",
-    part="[a-z]+",
-    weights=r"\d+",
-    figure="[a-z0-9_]+",
+def arguments(options):
+    """A job's own arguments on its run's command line: {"model": "mlp", "classes": 2} -> --model mlp --classes 2."""
+    return " ".join(f"--{name} {value}" for name, value in options.items())
+
+
+def jobs(experiment):
+    """An experiment's jobs in this build: job name -> its run's arguments."""
+    return experiment.jobs(config[experiment.section]) if experiment.section else {}
+
+
+def tables(experiment):
+    """An experiment's results tables in this build."""
+    return [f"results/{experiment.section}/{job}.csv" for job in jobs(experiment)]
+
+
+TABLES = [table for experiment in EXPERIMENTS for table in tables(experiment)]  # every experiment's, for the ledger
+
+
+def figure_tables(name):
+    """What a figure plots: its experiment's tables, or the ledger."""
+    experiment = BY_NAME[name]
+    return ["results/claims.csv"] if experiment.reads_ledger else tables(experiment)
 
 
 def docstring(wildcards):
     """The figure script's docstring, as reStructuredText's plain text: the figure's caption in the report."""
-    script = Path(f"paper/figures/{wildcards.figure}.py")
+    script = module_file(BY_NAME[wildcards.figure].figure)
     text = ast.get_docstring(ast.parse(script.read_text()))
     if not text:
         raise ValueError(f"{script} has no docstring: it is the figure's caption in the report")

@@ -1,17 +1,19 @@
-# Figures: one script per figure, paper/figures/<stem>.py -> paper/generated/<stem>.pdf.
+# Figures: one per experiment, experiments/<stem>/figure.py -> paper/generated/<stem>.pdf (the stem is the folder).
 # In the report (`make report`) each figure's caption is its script's docstring.
 rule figure:
     input:
-        script="paper/figures/{figure}.py",
-        style="paper/figures/style.py",
-        tables=lambda wildcards: FIGURES[wildcards.figure],
+        code=lambda wildcards: code(BY_NAME[wildcards.figure].figure),
+        tables=lambda wildcards: figure_tables(wildcards.figure),
     output:
         report("paper/generated/{figure}.pdf", caption="../report/figure.rst", category="Figures", labels={"figure": "{figure}"}),
     params:
+        script=lambda wildcards: BY_NAME[wildcards.figure].figure,
         caption=docstring,
+    wildcard_constraints:
+        figure="|".join(BY_NAME),
     conda:
         ENV
     log:
         "results/logs/figures/{figure}.log",
     shell:
-        "python -m paper.figures.{wildcards.figure} --out {output} {input.tables} > {log} 2>&1"
+        "python -m {params.script} --out {output} {input.tables} > {log} 2>&1"

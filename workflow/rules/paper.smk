@@ -3,7 +3,7 @@
 
 rule ledger:
     input:
-        script="paper/ledger.py",
+        code=code("paper.ledger"),
         claims="results/claims.csv",
     output:
         table="paper/generated/ledger_table.tex",
@@ -20,7 +20,7 @@ rule ledger:
 
 rule middle_map:
     input:
-        script="paper/middle_map.py",
+        code=code("paper.middle_map"),
         claims="results/claims.csv",
     output:
         "paper/generated/middle_map.tex",
@@ -34,8 +34,7 @@ rule middle_map:
 
 rule build_macros:
     input:
-        script="paper/build_macros.py",
-        constants=["experiments/claims.py", "experiments/deep_linear.py", "experiments/stats.py"],  # CONSTANTS in the prose
+        code=code("paper.build_macros"),  # the constants that the prose quotes come from the modules it imports
     output:
         "paper/generated/build_macros.tex",
     params:
@@ -54,7 +53,7 @@ rule paper:
     input:
         tex="paper/paper.tex",
         bib="paper/references.bib",
-        figures=expand("paper/generated/{figure}.pdf", figure=FIGURES),
+        figures=expand("paper/generated/{figure}.pdf", figure=BY_NAME),
         theory=rules.theory.output,
         ledger=rules.ledger.output,
         middle_map=rules.middle_map.output,
@@ -72,7 +71,7 @@ rule paper:
 # The submission tarball (`make arxiv`): the .tex, its generated inputs, the .bbl, cleaned by arxiv-latex-cleaner.
 rule arxiv:
     input:
-        script="paper/arxiv.py",
+        code=code("paper.arxiv"),
         pdf=rules.paper.output,  # latexmk wrote the .bbl beside it
         tex="paper/paper.tex",
         generated=[f for f in rules.paper.input if f.startswith("paper/generated/")],  # every generated input of the PDF

@@ -3,7 +3,7 @@
 
 rule theory:
     input:
-        code=THEORY_CODE,
+        code=code("paper.derivations"),
     output:
         macros="paper/generated/theory_macros.tex",
         appendix="paper/generated/derivations.tex",
@@ -12,4 +12,4 @@ rule theory:
     log:
         "results/logs/theory.log",
     shell:
-        "python -m theory.export --macros {output.macros} --appendix {output.appendix} > {log} 2>&1"
+        "python -m paper.derivations --macros {output.macros} --appendix {output.appendix} > {log} 2>&1"

@@ -11,8 +11,8 @@ the reference's 95% interval, and the cells present in one ledger only.  Exit st
 Across machines, float rounding differs: torch picks its vectorised kernels by the CPU's vector
 width (AVX-512, AVX2, ...), and a reduction such as the softmax's sum over V classes adds in
 another order when V fills more than one vector.  ``SMOOTH`` states how far a quantity may move for
-that reason alone, ``DISCONTINUOUS`` which quantities the ledger judges instead; ``verify.py`` applies
-them to the smoke build.
+that reason alone; the quantities that jump, which the ledger judges instead, are named by each experiment's spec
+(``jumps``); ``verify.py`` applies both to the smoke build.
 """
 import argparse
 import io
@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
+
+from experiments.registry import BY_SECTION
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "workflow/reference"  # <build>/: the authors' recorded results (README)
@@ -48,19 +50,15 @@ class Tolerance:
 # AVX-512, AVX2 and scalar kernels on one machine.
 SMOOTH = Tolerance(1e-4, 1e-6)
 # Quantities that jump when a value crosses a threshold (an argmax, a sign, a first step past 1/2): rounding
-# can move one count or one crossing.  Their raw moves are listed as notes but judged through the ledger, where
-# a cell's mean over seeds must stay inside the reference's 95% interval and keep its verdict.
-DISCONTINUOUS = frozenset((
-    # an argmax, a sign or a strict inequality per item: accuracies, errors and separated fractions
-    "test_accuracy", "memorising_error", "population_error", "separated_fraction", "mixture_separated_fraction",
-    "rule_facts_accuracy", "random_facts_accuracy", "clean_accuracy", "clean_accuracy_drop", "structure_margin",
-    "noisy_accuracy_gap", "test_accuracy_curve", "train_accuracy_true", "train_accuracy_random", "train_accuracy_rule",
-    # fitted over such counts: exponents of errors in n or N, Cover's half point
-    "memorising_error_exponent", "population_error_exponent", "half_point_per_weight",
-    # first crossings: a step or time past a level, and what is fitted over them
-    "jump_step", "emergence_exponent", "half_time", "sweep_half_time", "transition_width", "onset_slope",
-    "fit_step", "jump_delay", "jump_delay_at_least", "jump_horizon",
-))
+# can move one count or one crossing.  Each experiment's spec names its own (experiments/<name>/spec.py, ``jumps``);
+# their raw moves are listed as notes but judged through the ledger, where a cell's mean over seeds must stay inside
+# the reference's 95% interval and keep its verdict.
+
+
+def jumps(name: str) -> frozenset[str]:
+    """The quantities that jump in the results table ``name`` (<section>/<job>.csv): its experiment's spec says."""
+    experiment = BY_SECTION.get(Path(name).parts[0])
+    return experiment.jumps if experiment else frozenset()
 
 
 def read_table(path: Path | io.StringIO) -> pd.DataFrame:
@@ -76,10 +74,11 @@ def compare_table(name: str, reference: pd.DataFrame, measured: pd.DataFrame) ->
         return [f"{name}: columns differ ({', '.join(reference.columns)} | {', '.join(measured.columns)})"], []
     joined = reference.merge(measured, on=key, how="outer", suffixes=("_ref", "_new"), indicator=True)
     failures, notes = [], []
+    discontinuous = jumps(name)
     for side, label in (("left_only", "only in the reference"), ("right_only", "only in this build")):
         lost = joined[joined["_merge"] == side]
         for quantity, rows in lost.groupby("quantity"):
-            (notes if quantity in DISCONTINUOUS else failures).append(f"{name}: {len(rows)} rows of {quantity} {label}")
+            (notes if quantity in discontinuous else failures).append(f"{name}: {len(rows)} rows of {quantity} {label}")
     both = joined[joined["_merge"] == "both"]
     for quantity, rows in both.groupby("quantity"):
         a, b = rows["value_ref"].to_numpy(float), rows["value_new"].to_numpy(float)
@@ -89,7 +88,7 @@ def compare_table(name: str, reference: pd.DataFrame, measured: pd.DataFrame) ->
             continue
         worst = np.nanmax(np.abs(a - b)[moved] / np.maximum(np.abs(a[moved]), 1e-300))
         line = f"{name}: {int(moved.sum())} of {len(rows)} values of {quantity} moved beyond {SMOOTH.rtol:g} (largest relative move {worst:.2g})"
-        (notes if quantity in DISCONTINUOUS else failures).append(line)
+        (notes if quantity in discontinuous else failures).append(line)
     return failures, notes
 
 

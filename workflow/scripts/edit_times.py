@@ -7,7 +7,7 @@ the smoke paper once (untimed set-up), then times, each ``--repeats`` times with
 
   no-op         the smoke build (`make smoke`'s Snakemake) with nothing to do: start-up and DAG
   prose edit    a sentence added to paper/paper.tex, to a new PDF
-  figure edit   a comment added to one figure script (paper/figures/e1_loss_floor.py): that
+  figure edit   a comment added to one figure script (experiments/e1_loss_floor/figure.py): that
                 figure and the PDF are rebuilt, nothing else (the jobs that ran are checked)
 
 and prints the median of each, and a machine-readable last line
@@ -60,7 +60,7 @@ def edit_prose(copy: Path, i: int) -> None:
 
 
 def edit_figure(copy: Path, i: int) -> None:
-    with open(copy / f"paper/figures/{FIGURE}.py", "a") as script:
+    with open(copy / f"experiments/{FIGURE}/figure.py", "a") as script:
         script.write(f"# edit {i}\n")
 
 

@@ -6,7 +6,7 @@
 
 Two checks, because bitwise equality is a property of one machine only:
 - numerically, on every machine: each value of every results table within the tolerance stated for
-  its quantity (compare.SMOOTH, compare.DISCONTINUOUS), and the ledger cell by cell (verdicts, and measurements inside
+  its quantity (compare.SMOOTH; the quantities that jump, compare.jumps, from each spec), and the ledger cell by cell (verdicts, and measurements inside
   the recorded 95% intervals), against workflow/reference/smoke/;
 - bitwise, only on a machine with the recording machine's fingerprint (CPU vendor, family, model,
   stepping and flags, torch's kernel ISA and BLAS, core count, package versions), against

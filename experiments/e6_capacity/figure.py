@@ -1,0 +1,69 @@
+"""Figure E6: capacity on pure noise, and what noise costs structure (T8).
+
+(a) the fraction of random labellings of P points that the fitted threshold unit of N weights
+separates, against P/N, with Cover's 2^{1-P} sum_{i<N} C(P-1, i) (lines, one per N); (b) the
+bits stored per weight by the loss estimator K (log2 V - L_train/ln 2)/N, with Cover and
+Gardner's capacity in bits per weight (dashed) and the K log2 V bits of every fact stored (dotted);
+(c) the rho mixture at one N: train accuracy on the facts that follow the rule (triangles) and
+on the random facts (squares), and the rule's accuracy on fresh points (circles), one colour per
+P/N.  Panel (c) is measurement only: theory speaks at its ends.
+"""
+import matplotlib.pyplot as plt
+import numpy as np
+
+from experiments.common import figures
+from experiments.common.stats import summarise
+from theory.capacity import bits_stored_lower_bound, cover_separable_fraction
+from theory.capacity import derive as capacity_derivation
+
+
+def main() -> None:
+    args = figures.parser(__doc__).parse_args()
+    data = figures.read(args.tables)
+    noise, mixture = data[data["part"] == "noise"], data[data["part"] == "mixture"]
+    sizes = sorted(noise["weights"].unique())
+    fig, axes = plt.subplots(1, 3, figsize=(figures.WIDTH, 2.4))
+
+    # (a) Cover's separable fraction, (b) bits per weight
+    ratios = np.array(sorted(noise["points_per_weight"].dropna().unique()))
+    for i, n in enumerate(sizes):
+        c = figures.color(i, len(sizes))
+        points = np.arange(int(ratios.min() * n), int(ratios.max() * n) + 1)
+        axes[0].plot(points / n, cover_separable_fraction(points, n), color=c)
+        rows = noise[noise["weights"] == n]
+        figures.points(axes[0], summarise(rows[rows["quantity"] == "separated_fraction"], ["points_per_weight"]), "points_per_weight", color=c, marker="o", label=f"N={n}")
+        figures.points(axes[1], summarise(rows[rows["quantity"] == "bits_per_weight"], ["points_per_weight"]), "points_per_weight", color=c, marker="o", label=f"N={n}")
+    axes[0].set_xlabel("points per weight P/N")
+    axes[0].set_ylabel("fraction separated")
+    axes[0].set_title("(a) Cover's separable fraction")
+    axes[0].legend(frameon=False)
+    capacity_bits = float(capacity_derivation()["CoverBitsPerWeight"])
+    axes[1].axhline(capacity_bits, color="k", linestyle="--", linewidth=0.8, label=f"{capacity_bits:g} bits per weight")
+    axes[1].plot(ratios, bits_stored_lower_bound(ratios, 2, 0.0), color="0.5", linestyle=":", label="every fact stored")
+    axes[1].set_ylim(0, None)
+    axes[1].set_xlabel("facts per weight K/N")
+    axes[1].set_ylabel("bits per weight (estimator)")
+    axes[1].set_title("(b) bits stored, one-bit random facts")
+    axes[1].legend(frameon=False)
+
+    # (c) the mixture
+    if len(mixture):
+        fractions = sorted(mixture["points_per_weight"].unique())
+        shown = {"rule_accuracy": "o", "rule_facts_accuracy": "^", "random_facts_accuracy": "s"}
+        for i, r in enumerate(fractions):
+            c = figures.color(i, len(fractions))
+            for quantity, marker in shown.items():
+                s = summarise(mixture[(mixture["points_per_weight"] == r) & (mixture["quantity"] == quantity)], ["rho"])
+                figures.points(axes[2], s, "rho", color=c, marker=marker, markerfacecolor="none" if marker == "s" else c,
+                             label=f"K/N={r:g}" if quantity == "rule_accuracy" else None)
+                axes[2].plot(s["rho"], s["mean"], color=c, linewidth=0.5)
+        axes[2].set_xlabel(r"dial $\rho$ (fraction of facts from the rule)")
+        axes[2].set_ylabel("accuracy")
+        axes[2].set_title(f"(c) mixture, N={int(mixture['weights'].iloc[0])}")
+        axes[2].legend(frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    fig.tight_layout()
+    figures.save(fig, args.out)
+
+
+if __name__ == "__main__":
+    main()

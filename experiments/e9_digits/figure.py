@@ -1,0 +1,73 @@
+"""Figure E9: natural data on the dial (scikit-learn's handwritten digits).
+
+(a) clean test accuracy against rho, one colour per training-set size n: the structure limit carried
+inward (the rho = 1 accuracy, dashed) and the naive interpolation from chance 1/V to it (dotted) are
+lines; (b) training accuracy over steps on the images that kept their digit (solid) and on the
+randomised ones (dashed) at the largest n, one colour per rho; (c) steps to fit every training label
+against rho (members that never fit within the steps are counted, not drawn).
+"""
+import matplotlib.pyplot as plt
+import numpy as np
+
+from experiments.common import figures
+from experiments.common.stats import summarise
+from experiments.e9_digits.spec import N_CLASSES
+
+
+def main() -> None:
+    args = figures.parser(__doc__).parse_args()
+    data = figures.read(args.tables)
+    cell = ["train_size", "rho", "step"]
+    sizes = sorted(data["train_size"].unique())
+    steps = int(data["step"].max())
+    final = data[data["step"] == steps]
+    fig, axes = plt.subplots(1, 3, figsize=(figures.WIDTH, 2.3))
+    fig.subplots_adjust(wspace=0.4)
+
+    # (a) clean accuracy across the dial, with the two limits' lines
+    for i, n in enumerate(sizes):
+        c = figures.color(i, len(sizes))
+        s = summarise(final[(final["train_size"] == n) & (final["quantity"] == "clean_accuracy")], cell)
+        figures.points(axes[0], s, "rho", color=c, marker="o", label=f"n={n}")
+        top = float(s[s["rho"] == s["rho"].max()]["mean"].iloc[0])
+        axes[0].plot([0, 1], [top, top], color=c, linestyle="--", linewidth=0.7)
+        axes[0].plot([0, 1], [1 / N_CLASSES, top], color=c, linestyle=":", linewidth=0.7)
+    axes[0].set_xlabel(r"dial $\rho$")
+    axes[0].set_ylabel("clean test accuracy")
+    axes[0].set_title("(a) structure limit (--), naive (:)")
+    axes[0].legend(frameon=False, loc="lower right")
+
+    # (b) memorisation and learning over training at the largest n
+    curves = data[data["train_size"] == sizes[-1]]
+    dials = sorted(curves["rho"].unique())
+    shown = [dials[k] for k in np.unique(np.linspace(0, len(dials) - 1, min(4, len(dials))).round().astype(int))]
+    for i, r in enumerate(shown):
+        c = figures.color(i, len(shown))
+        for quantity, line in (("train_accuracy_true", "-"), ("train_accuracy_random", "--")):
+            s = summarise(curves[(curves["rho"] == r) & (curves["quantity"] == quantity)], cell)
+            axes[1].plot(s["step"], s["mean"], color=c, linestyle=line, label=rf"$\rho$={r:g}" if line == "-" else None)
+    fitted = final[(final["quantity"] == "fit_step") & (final["train_size"] == sizes[-1])]["value"]
+    if fitted.notna().any():  # the curves are flat once every label is fitted
+        axes[1].set_xlim(0, min(steps, 2 * float(fitted.max())))
+    axes[1].set_xlabel("step")
+    axes[1].set_ylabel("train accuracy")
+    axes[1].set_title(f"(b) n={sizes[-1]}: true (-), random (--)")
+    axes[1].legend(frameon=False, loc="lower right")
+
+    # (c) steps to fit the training set
+    fits = final[final["quantity"] == "fit_step"]
+    for i, n in enumerate(sizes):
+        rows = fits[fits["train_size"] == n].dropna(subset=["value"])
+        if len(rows):
+            figures.points(axes[2], summarise(rows, cell), "rho", color=figures.color(i, len(sizes)), marker="o", label=f"n={n}")
+    unfitted = int(fits["value"].isna().sum())
+    if unfitted:
+        axes[2].text(0.02, 0.95, f"{unfitted} of {len(fits)} runs never fit", transform=axes[2].transAxes, fontsize=6.5, va="top")
+    axes[2].set_xlabel(r"dial $\rho$")
+    axes[2].set_ylabel("steps to fit every label")
+    axes[2].set_title("(c) steps to fit")
+    figures.save(fig, args.out)
+
+
+if __name__ == "__main__":
+    main()
