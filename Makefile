@@ -1,6 +1,6 @@
 # The two commands a reader needs: `make paper` and `make test`. Both set up what they need.
 #   make paper   the real paper -> paper/build/paper.pdf (about 5 minutes on 2 cores; README gives the machine)
-#   make smoke   the same paper from tiny grids, marked SMOKE (about 2 minutes)
+#   make smoke   the same paper from tiny grids, marked SMOKE (about a minute)
 #   make test    the tests (they run the smoke build end to end)
 #   make verify  rebuild the smoke results from clean and compare them with the recorded ones (workflow/reference/):
 #                numerically on any machine, bitwise on one with the recording machine's fingerprint

@@ -12,8 +12,8 @@ import json
 from fractions import Fraction
 from pathlib import Path
 
-from experiments.common.ledger import STANDARD_ERRORS
 from experiments.common.io import write_text_atomic
+from experiments.common.ledger import STANDARD_ERRORS
 from experiments.common.stats import CONFIDENCE, t_tail
 from experiments.e1_loss_floor.claims import T3_VALIDITY
 from experiments.e4_deep_linear.claims import CRITICAL_WINDOW_EXPONENT, THRESHOLD_WINDOW

@@ -20,7 +20,6 @@ each claim (id T1.bayes_floor -> name TOneBayesFloor) \\Claim<Name>Passed, \\Cla
 """
 import argparse
 import json
-import re
 from pathlib import Path
 
 import pandas as pd

@@ -46,7 +46,7 @@ def written(*terms: sp.Basic) -> sp.Add:
 class Derivation:
     """A derived theory target: the steps shown in the appendix and the named results."""
 
-    target: str  # the paper plan's id, e.g. "T1"
+    target: str  # the paper's id, e.g. "T1"
     title: str  # a short heading for the appendix
     assumptions: str  # what the derivation takes for granted, in one or two sentences
     steps: tuple[Step, ...]

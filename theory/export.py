@@ -10,7 +10,7 @@ import sympy as sp
 from theory import bayes_floor, capacity, deep_linear, finite_samples, gradient_flow, gradient_noise, least_squares, online_memoriser, regression_mixture, spiked_correlation, zipf_skills
 from theory.derivation import Derivation
 
-DERIVATIONS = (bayes_floor, gradient_noise, finite_samples, least_squares, regression_mixture, gradient_flow, deep_linear, spiked_correlation, zipf_skills, online_memoriser, capacity)  # in the order of the paper plan
+DERIVATIONS = (bayes_floor, gradient_noise, finite_samples, least_squares, regression_mixture, gradient_flow, deep_linear, spiked_correlation, zipf_skills, online_memoriser, capacity)  # in the order of T1-T8
 
 
 def latex(expr: sp.Basic, as_written: bool = False) -> str:
@@ -41,4 +41,3 @@ def appendix(derivations: list[Derivation]) -> str:
             parts.append(f"{step.text}\n\\begin{{equation*}}\n{latex(step.expr)}\n\\end{{equation*}}\n")
     parts.append("\\endgroup")
     return "\n".join(parts)
-

@@ -41,9 +41,10 @@ Cells = pd.DataFrame  # one row per prediction, with the cell's parameter column
 
 STANDARD_ERRORS = 4  # k: the standard errors of the mean over seeds in a tolerance, for every claim here
 
+
 @dataclass(frozen=True)
 class Claim:
-    id: str  # begins with the paper plan's T or E id
+    id: str  # begins with the paper's T or E id (README "Theory and experiments, one table")
     experiment: str  # the experiment that measures it
     table: str  # the results table: its folder under results/
     quantity: str  # the measured quantity in that table
@@ -59,13 +60,17 @@ class Claim:
     # quantity's rows), the grid a fitted quantity used, reach predict and tolerance as the cells' column "grid"
     upper_bound: bool = False  # the prediction bounds the measurement from above: only a measurement above it counts against
 
+
 def absolute(tol: float):
     return lambda cells, predicted: np.full(len(cells), tol)
+
 
 def relative(tol: float):
     return lambda cells, predicted: tol * np.abs(predicted)
 
+
 FLOAT64_ROUNDING = 1e-12  # relative: a mean of up to 10^4 float64 values is exact to about this; a smaller difference is rounding
+
 
 def standard_errors(count: float, bias: Callable[[Cells, np.ndarray], np.ndarray] = lambda cells, predicted: 0.0):
     """bias(cells, predicted) plus ``count`` standard errors of the mean over seeds (read off the cell's 95% interval),
@@ -75,13 +80,16 @@ def standard_errors(count: float, bias: Callable[[Cells, np.ndarray], np.ndarray
         return bias(cells, predicted) + count * (cells["ci_high"] - cells["mean"]).to_numpy() / t + FLOAT64_ROUNDING * np.abs(predicted)
     return tolerance
 
+
 def config_scalars(cells: Cells, *names: str) -> list[np.ndarray]:
     """Columns of the cells as float arrays (config values that read_tables attached from the manifests)."""
     return [cells[name].to_numpy(float) for name in names]
 
+
 def grid_of(cells: Cells) -> np.ndarray:
     """The grid the cell's exponent or crossing was fitted on (the claim's ``grid`` column)."""
     return np.asarray(cells["grid"].iloc[0], float)
+
 
 def binomial_standard_errors(count: float):
     """``count`` binomial standard errors of a fraction F over the seeds x labellings fits of a cell: given its
@@ -92,9 +100,11 @@ def binomial_standard_errors(count: float):
         return count * np.sqrt(f * (1 - f) / (cells["n_seeds"] * cells["labellings"]).to_numpy(float))
     return tolerance
 
+
 def middle(cells: Cells) -> pd.Series:
     """The cells inside the dial, 0 < rho < 1."""
     return (cells["rho"] > 0) & (cells["rho"] < 1)
+
 
 def dial_ends(cells: Cells) -> pd.Series:
     """The cells at the dial's ends, rho = 0 and rho = 1."""
@@ -104,6 +114,7 @@ def dial_ends(cells: Cells) -> pd.Series:
 def linear(cells: Cells) -> pd.Series:
     """The cells of the linear model (E1, E2; the other model is the MLP)."""
     return cells["model"] == "linear"
+
 
 def evaluate(claim: Claim, results: pd.DataFrame) -> pd.DataFrame:
     """The ledger rows of one claim: one per cell that it covers."""
@@ -152,6 +163,7 @@ def evaluate(claim: Claim, results: pd.DataFrame) -> pd.DataFrame:
         "source": claim.source,
     })
 
+
 def detectable_deviation(claim: Claim, cells: Cells, predicted: np.ndarray, iterations: int = 50) -> np.ndarray:
     """The smallest relative deviation delta of the prediction that the cell detects (module docstring, "detectable").
 
@@ -172,16 +184,19 @@ def detectable_deviation(claim: Claim, cells: Cells, predicted: np.ndarray, iter
             thresholds.append(delta)
         return np.where(scale > 0, np.maximum(*thresholds), np.nan)
 
+
 def _plain(value):
     """A cell value as plain JSON (numpy scalars and pandas NA included)."""
     if pd.isna(value):
         return None
     return value.item() if hasattr(value, "item") else value
 
+
 def ledger(tables: dict[str, pd.DataFrame], claims) -> pd.DataFrame:
     """Every claim whose results table is present, evaluated."""
     parts = [evaluate(claim, tables[claim.table]) for claim in claims if claim.table in tables]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+
 
 def read_tables(paths: list[Path]) -> dict[str, pd.DataFrame]:
     """Results CSVs grouped by table (their folder's name) and concatenated; each table gains, as columns, the

@@ -35,7 +35,6 @@ from experiments.common.models import Model, Params
 from experiments.common.progress import Progress
 
 
-
 @dataclass(frozen=True)
 class TrainConfig:
     steps: int  # full-batch Adam steps

@@ -19,11 +19,14 @@ from theory.symbols import rho as rho_symbol
 def largest_m(cells: Cells) -> pd.Series:
     return cells["samples_per_key"] == cells["samples_per_key"].max()
 
+
 T3_VALIDITY = 20  # T3 holds where every other class is expected this many times, m(1 - rho)/V >= T3_VALIDITY
+
 
 def t3_valid(cells: Cells) -> pd.Series:
     """T3's expansion needs every class seen often: m(1 - rho)/V >= T3_VALIDITY makes an unseen class negligible."""
     return other_class_count(cells["rho"], cells["samples_per_key"], cells["classes"]) >= T3_VALIDITY
+
 
 def argmax_miss(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     """The accuracy lost when the per-key argmax is not the rule's class: rho (V - 1) P(N_q >= N_p) among m labels.
@@ -36,6 +39,7 @@ def argmax_miss(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):  # rho = 1: no other class is ever counted, z = infinity
         z = np.where(q > 0, m * (p - q) / np.sqrt(m * (p + q - (p - q) ** 2)), np.inf)
     return r * (v - 1) * 0.5 * np.vectorize(math.erfc)(z / math.sqrt(2))
+
 
 def t3_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     """The 1/m^2 term that T3's (V - 1)/(2m) truncates (theory/bias_bounds.py)."""

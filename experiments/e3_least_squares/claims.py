@@ -15,6 +15,7 @@ def away_from_threshold(cells: Cells) -> pd.Series:
     ratio = cells["features"] / cells["samples"]
     return (ratio <= 0.75) | (ratio >= 1.25)
 
+
 def power_law_slope_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     """|the slope the experiment's fit finds on T5's eigen-sum of the population's d modes (lambda_j = j^{-2a}, teacher
     j^{-b}) over its step grid - (2a + 2b - 1)/(2a)|: the finite d, the sum for the integral and the finite window."""

@@ -31,6 +31,7 @@ import torch
 from experiments.common import runs
 from experiments.common.chunks import member_slices
 from experiments.common.curves import log_log_slope
+from experiments.common.progress import Progress
 from experiments.common.streams import rng_for
 from theory.gradient_flow import gradient_flow_loss
 
@@ -67,6 +68,10 @@ def gradient_descent(x: torch.Tensor, y: torch.Tensor, learning_rate: float, rec
     kernel = x @ x.transpose(1, 2) / n  # (E, n, n), symmetric
     losses = torch.empty(x.shape[0], len(record), dtype=x.dtype)
 
+    slices = member_slices(x.shape[0], n * n * x.element_size())  # chunks of kernels
+    progress = Progress(f"gradient descent, {x.shape[0]} members in {len(slices)} chunks", len(slices) * (max(record) + 1))
+    done = itertools.count(1)  # steps taken over all chunks (next() is atomic under the interpreter lock)
+
     def descend(chunk: slice) -> None:
         torch.set_num_threads(1)  # one thread per chunk, the chunks spread over torch's threads
         residual, chunk_kernel = -y[chunk, None, :], kernel[chunk]  # (E_chunk, 1, n): r = X w - y at w = 0, a row, so r K reads K by rows
@@ -74,11 +79,12 @@ def gradient_descent(x: torch.Tensor, y: torch.Tensor, learning_rate: float, rec
             if step in record:
                 losses[chunk, record.index(step)] = (residual[:, 0] ** 2).sum(dim=1) / (2 * n)
             residual = torch.baddbmm(residual, residual, chunk_kernel, alpha=-learning_rate)  # r - lr r K
+            progress.update(next(done))
 
     threads = torch.get_num_threads()
     try:
         with ThreadPoolExecutor(threads) as pool:
-            list(pool.map(descend, member_slices(x.shape[0], n * n * x.element_size())))  # chunks of kernels
+            list(pool.map(descend, slices))
     finally:
         torch.set_num_threads(threads)
     return losses

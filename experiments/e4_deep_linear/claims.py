@@ -24,16 +24,19 @@ def discrete_mode(rho_s: np.ndarray, initial: np.ndarray, learning_rate: np.ndar
         final[at] = path[:, -1]
     return half, final
 
+
 def mode_sampling_sd(cells: Cells) -> np.ndarray:
     """The sampling sd of a mode's empirical strength u^T Sigma_yx_hat v over n samples: each sample adds
     (u^T y)(v^T x), of mean rho s and second moment 3 rho s^2 + (1 - rho) sigma^2 (x Gaussian, label noise N(0, sigma^2))."""
     r, s, n, sigma2 = config_scalars(cells, "rho", "singular_value", "samples", "noise_variance")
     return np.sqrt((3 * r * s**2 + (1 - r) * sigma2 - (r * s) ** 2) / n)
 
+
 def t6_premise(cells: Cells) -> pd.Series:
     """T6 is a population result: a mode whose empirical strength scatters by more than a quarter of rho s
     (one sd, mode_sampling_sd) is outside its premise, in the regime of E4's noise threshold."""
     return pd.Series(mode_sampling_sd(cells) <= cells["rho"] * cells["singular_value"] / 4, index=cells.index)
+
 
 def half_time_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     """|discrete-step half time - flow half time| at rho s, plus the convexity bias of the half time in the sampled
@@ -46,11 +49,13 @@ def half_time_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
         convexity = (mixture_half_time(1.0, r * s + sd, u0) + mixture_half_time(1.0, r * s - sd, u0)) / 2 - flow
     return np.abs(discrete - flow) + np.abs(convexity)
 
+
 def unconverged(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     """rho s minus the strength a mode of rho s reaches in the experiment's steps (discrete_mode): the final map is
     the least-squares map, unbiased for rho W*, only once training has converged."""
     r, s, u0, lr, steps = config_scalars(cells, "rho", "singular_value", "init", "learning_rate", "steps")
     return np.abs(r * s - discrete_mode(r * s, u0, lr, steps)[1])
+
 
 @cache
 def gd_crossings(rho_s: float, initial: float, learning_rate: float, fractions: tuple[float, ...]) -> np.ndarray:
@@ -60,6 +65,7 @@ def gd_crossings(rho_s: float, initial: float, learning_rate: float, fractions: 
     path = gd_mode_strength(steps, learning_rate, 1.0, rho_s, initial)
     return crossing_times(learning_rate * np.arange(steps + 1), np.broadcast_to(path, (len(fractions), steps + 1)), rho_s * np.asarray(fractions))
 
+
 def width_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     """|discrete-step width - T6's flow width| at rho s, plus the width's convexity in the sampled strength
     (w(rho s + sd) + w(rho s - sd))/2 - w(rho s), sd from mode_sampling_sd."""
@@ -68,6 +74,7 @@ def width_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     discrete = np.array([np.diff(gd_crossings(*cell, (WIDTH_MARGIN, 1 - WIDTH_MARGIN)))[0] for cell in zip(r * s, u0, lr)])
     sd = mode_sampling_sd(cells)
     return np.abs(discrete - width(r * s)) + np.abs((width(r * s + sd) + width(r * s - sd)) / 2 - width(r * s))
+
 
 def onset_slope_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     """|the slope against ln(1/u0), over the cell's u0 grid, of the discrete-step half times - 1/(2 rho s)| (it holds
@@ -79,22 +86,27 @@ def onset_slope_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     sd = mode_sampling_sd(cells)
     return np.abs(slopes - flow) + np.abs((1 / (2 * (r * s + sd)) + 1 / (2 * (r * s - sd))) / 2 - flow)
 
+
 CRITICAL_WINDOW_EXPONENT = 1 / 3  # BBP's critical window at finite d is d^(-1/3) wide
 
 THRESHOLD_WINDOW = 2  # cells within THRESHOLD_WINDOW x d^(-1/3) of the threshold (BBP's critical window) are left out
+
 
 def threshold_cells(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
     """rho s and the noise scale a = sigma_eff sqrt(d/n) (theory.spiked_correlation) of each one-mode cell."""
     r, s, n, d, sigma2 = config_scalars(cells, "rho", "singular_value", "samples", "dimension", "noise_variance")
     return r * s, noise_scale(r, n, d, s**2, sigma2)
 
+
 def above_threshold(cells: Cells) -> pd.Series:
     theta, a = threshold_cells(cells)
     return pd.Series(theta >= a * (1 + THRESHOLD_WINDOW * cells["dimension"].to_numpy(float) ** -CRITICAL_WINDOW_EXPONENT), index=cells.index)
 
+
 def below_threshold(cells: Cells) -> pd.Series:
     theta, a = threshold_cells(cells)
     return pd.Series(theta <= a * (1 - THRESHOLD_WINDOW * cells["dimension"].to_numpy(float) ** -CRITICAL_WINDOW_EXPONENT), index=cells.index)
+
 
 def kept_strength_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     """|kept strength at the exact noise scale - at the asymptotic one|: the fit's noise entries have variance
@@ -104,6 +116,7 @@ def kept_strength_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     r, s, n, d = config_scalars(cells, "rho", "singular_value", "samples", "dimension")
     exact = np.sqrt((a**2 * n + 2 * r * (1 - r) * s**2 / d) / (n - d - 1))
     return np.abs(kept_strength(theta, exact) - kept_strength(theta, a))
+
 
 def random_direction_projection(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     """2a/d: the strength along a fixed mode of a top noise component at the edge 2a whose singular vectors are random

@@ -15,11 +15,13 @@ def memorising_error(cells: Cells) -> np.ndarray:
     """Hutter's E_n = sum_k p_k (1 - p_k)^n summed exactly over the cell's K keys."""
     return np.array([hutter_error(n, a, int(k)) for n, a, k in zip(cells["samples"], cells["alpha"], cells["keys"])])
 
+
 def hutter_slope_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     """|the slope that the experiment's fit finds on the exact finite sum E_n over its n grid and K keys - alpha/(1+alpha)|."""
     n = grid_of(cells)
     exact = np.array([-log_log_slope(n, hutter_error(n, a, int(k))) for a, k in zip(cells["alpha"], cells["keys"])])
     return np.abs(exact - hutter_exponent(cells["alpha"]))
+
 
 def quantization_slope_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     """|the fitted slope of the exact tail sum_{k > 2N} p_k over the N grid and K keys - alpha|: a unit of N weights
@@ -31,6 +33,7 @@ def quantization_slope_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
         slopes.append(-log_log_slope(widths, tail[np.minimum(2 * widths.astype(int), int(k) - 1)]))
     return np.abs(np.array(slopes) - quantization_exponents(cells["alpha"])[0])
 
+
 def emergence_step_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     """|the slope in rank of the delay that a finite step adds|: skill k grows by 1 + x_k per step instead of e^{x_k},
     x_k = 2 eta p_k (S = 1), so its jump comes later by the factor x_k/ln(1 + x_k); the same fit over ranks 1..K."""
@@ -41,12 +44,14 @@ def emergence_step_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
         slopes.append(log_log_slope(ranks, x / np.log1p(x)))
     return np.abs(np.array(slopes))
 
+
 @cache
 def _online_slope(alpha: float, n_keys: int, n_classes: int, lr: float, grid: tuple[float, ...]) -> float:
     """The fitted exponent of the online learner's exact expected loss (theory.online_memoriser) over the step grid."""
     steps = np.asarray(grid)
     loss = [expected_loss(int(t), zipf_frequencies(alpha, n_keys), lr, n_classes) for t in steps]
     return float(-log_log_slope(steps, np.array(loss)))
+
 
 def online_slope_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     """|the slope the experiment's fit finds on the exact expected loss of the online learner over its step grid and K

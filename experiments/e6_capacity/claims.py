@@ -19,12 +19,14 @@ def _expected_half_crossing(n_weights: int, ratios: tuple[float, ...], labelling
     sampled = np.random.default_rng(0).binomial(labellings, exact, size=(draws, len(points))) / labellings
     return float(np.nanmean([half_crossing(points / n_weights, f) for f in sampled]))
 
+
 def half_point_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     """|E[half crossing of binomially sampled exact fractions] - 2|: what the grid and the crossing's nonlinearity in
     the sampled fractions add to the measured half point (Monte Carlo over 4000 draws, its own error ~ 1e-3 sd)."""
     ratios = tuple(grid_of(cells))
     capacity = float(capacity_derivation()["CoverBitsPerWeight"])
     return np.array([abs(_expected_half_crossing(int(n), ratios, int(l)) - capacity) for n, l in zip(cells["weights"], cells["labellings"])])
+
 
 def rule_leaves_one_direction(cells: Cells) -> np.ndarray:
     """E6's mixture, predicted before measuring: once the unit holds the rule, the rule's facts cost it one direction

@@ -34,20 +34,25 @@ def interpolate(noise_end: Callable[[Cells], np.ndarray], structure_end: Callabl
         return (1 - r) * np.asarray(noise_end(cells), float) + r * np.asarray(structure_end(cells), float)
     return predict
 
+
 def at_end(value: float, predict: Callable[[Cells], np.ndarray]) -> Callable[[Cells], np.ndarray]:
     """A prediction evaluated at one end of the dial, rho = value, at the cell's scale."""
     return lambda cells: predict(cells.assign(rho=value))
+
 
 def e1_continued(cells: Cells) -> np.ndarray:
     """T1's floor, exact in rho, plus T3's excess (V-1)/(2m) at the cell's m."""
     return bayes_floor(cells["rho"], cells["classes"]) + finite_sample_excess(cells["samples_per_key"], cells["classes"])
 
+
 def e1_structure_end(cells: Cells) -> np.ndarray:
     """At rho = 1 every label is the rule's: the per-key estimate is exact, the floor and the excess are 0."""
     return np.zeros(len(cells))
 
+
 def e3_risk(cells: Cells) -> np.ndarray:
     return mixture_test_risk(cells["rho"], cells["samples"], cells["features"], cells["teacher_norm_sq"], cells["noise_variance"])
+
 
 def e4_naive(cells: Cells) -> np.ndarray:
     """The half time interpolated as a rate, linear in rho between 0 (rho = 0: nothing to learn) and T6's rate at rho = 1."""

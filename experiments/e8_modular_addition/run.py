@@ -43,6 +43,7 @@ import torch
 from experiments.common import runs
 from experiments.common.chunks import member_slices
 from experiments.common.models import linear_init
+from experiments.common.progress import Progress
 from experiments.common.streams import rng_for
 from experiments.e8_modular_addition.spec import JUMP_LEVEL
 
@@ -156,8 +157,9 @@ class Record:
                 [_masked_mean(right, train & kept), _masked_mean(right, train & ~kept), test_accuracy])
 
 
-def _train_chunks(chunks: list[slice], params: list[dict], weight, target, config: dict, record: Record) -> None:
-    """Train one worker's chunks in place, on one thread: every chunk's forward and backward, then its own AdamW."""
+def _train_chunks(chunks: list[slice], params: list[dict], weight, target, config: dict, record: Record, progress: Progress | None) -> None:
+    """Train one worker's chunks in place, on one thread: every chunk's forward and backward, then its own AdamW
+    (and worker 0 reports its steps in the job's log)."""
     torch.set_num_threads(1)
     optimizer = torch.optim.AdamW([t for leaf in params for t in leaf.values()], lr=config["learning_rate"],
                                   weight_decay=config["weight_decay"], fused=True)
@@ -177,6 +179,8 @@ def _train_chunks(chunks: list[slice], params: list[dict], weight, target, confi
         record.observe(step, slice(chunks[0].start, chunks[-1].stop))
         if step < config["steps"]:
             optimizer.step()
+        if progress:
+            progress.update(step + 1)
 
 
 def run(config: dict, seeds: list[int]) -> pd.DataFrame:
@@ -199,7 +203,9 @@ def run(config: dict, seeds: list[int]) -> pd.DataFrame:
     record = Record(len(cells), steps, every, rule, labels, train, kept, params["b2"].dtype)
     try:
         with ThreadPoolExecutor(len(work)) as pool:
-            jobs = [pool.submit(_train_chunks, chunks, leaf, weight, target, config, record) for chunks, leaf in zip(work, leaves)]
+            progress = Progress(f"modular addition, {len(cells)} members", steps + 1)  # worker 0's steps, in the job's log
+            jobs = [pool.submit(_train_chunks, chunks, leaf, weight, target, config, record, progress if w == 0 else None)
+                    for w, (chunks, leaf) in enumerate(zip(work, leaves))]
             for job in jobs:
                 job.result()
     finally:

@@ -44,6 +44,7 @@ from sklearn.datasets import load_digits
 from experiments.common import runs
 from experiments.common.chunks import member_slices
 from experiments.common.models import count_loss_gradient, linear_init
+from experiments.common.progress import Progress
 from experiments.common.streams import rng_for
 from experiments.e9_digits.spec import N_CLASSES
 
@@ -147,6 +148,7 @@ def train_size_group(config: dict, seeds: list[int], n: int, data) -> list[dict]
     fit_step = torch.full((len(cells),), float("nan"))
     train_guesses = torch.zeros(labels.shape, dtype=torch.long)  # (E, n): each member's argmax at this step
     curves = []
+    progress = Progress(f"digits, n = {n}, {len(cells)} members", steps + 1)  # in the job's log
     for step in range(steps + 1):
         for chunk, leaf in zip(chunks, leaves):
             hidden, out = forward(leaf, x)  # (e, H, n), (e, V, n)
@@ -163,6 +165,7 @@ def train_size_group(config: dict, seeds: list[int], n: int, data) -> list[dict]
             curves.append((step, _masked_mean(right, kept), _masked_mean(right, ~kept), test_right))
         if step < steps:
             optimizer.step()
+        progress.update(step + 1)
 
     # measure on the test set: clean accuracy, the mixture's exact loss, one frozen noisy draw
     test_log_probs = torch.log_softmax(test_logits().transpose(1, 2).contiguous(), -1).double().numpy()  # (E, T, V): rows alike, whatever E

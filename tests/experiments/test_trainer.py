@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from experiments.common import chunks, lookup_table, trainer
+from experiments.common import chunks, lookup_table
 from experiments.common.models import MODELS, init_ensemble
 from experiments.common.trainer import FusedAdam, TrainConfig, cosine_schedule, count_loss, train_on_counts
 from experiments.e1_loss_floor import run as loss_floor

@@ -25,9 +25,9 @@ import pytest
 import yaml
 
 from experiments.claims import CLAIMS
+from experiments.common.curves import log_log_slope
 from experiments.common.ledger import Claim, evaluate
 from experiments.e4_deep_linear.claims import discrete_mode, mode_sampling_sd
-from experiments.common.curves import log_log_slope
 from theory.bayes_floor import bayes_floor
 from theory.capacity import cover_half_point, cover_separable_fraction, half_crossing
 from theory.deep_linear import saxe_half_time

@@ -1,4 +1,4 @@
-"""T1: the derived Bayes floor equals the paper plan's closed form, and Monte Carlo agrees."""
+"""T1: the derived Bayes floor equals the closed form of the paper's T1, and Monte Carlo agrees."""
 import numpy as np
 import sympy as sp
 

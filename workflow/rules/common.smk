@@ -13,12 +13,15 @@ from experiments.common.io import git_commit
 from experiments.registry import BY_NAME, EXPERIMENTS
 
 
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML has it: the schema is read at every start
+
+
 def schema():
     """workflow/schemas/config.schema.yaml with each experiment's section (its spec's schema) required under properties."""
-    full = yaml.safe_load(Path(workflow.basedir, "workflow/schemas/config.schema.yaml").read_text())
+    full = yaml.load(Path(workflow.basedir, "workflow/schemas/config.schema.yaml").read_text(), LOADER)
     for experiment in EXPERIMENTS:
         if experiment.section:
-            full["properties"][experiment.section] = yaml.safe_load(experiment.schema)
+            full["properties"][experiment.section] = yaml.load(experiment.schema, LOADER)
             full["required"].append(experiment.section)
     return full
 
@@ -47,17 +50,26 @@ LOADED_BY_NAME = {
 }
 
 
+@cache
 def module_file(name):
     """The source file of a project module (a.b -> a/b.py or a/b/__init__.py), or None if it is none."""
     path = Path(*name.split("."))
     return next((f for f in (path.with_suffix(".py"), path / "__init__.py") if f.is_file()), None)
 
 
+def statements(body):
+    """Every statement of a block and of the blocks nested in it (imports are statements: expressions need no visit)."""
+    for node in body:
+        yield node
+        for block in ("body", "orelse", "finalbody", "handlers", "cases"):
+            yield from statements(getattr(node, block, None) or [])
+
+
 @cache
 def imported_names(file):
     """The names of the modules that a source file imports (for `from a import b`: a, and a.b in case b is a module)."""
     names = []
-    for node in ast.walk(ast.parse(file.read_text(), str(file))):
+    for node in statements(ast.parse(file.read_text(), str(file)).body):
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
