@@ -9,7 +9,7 @@ UNSAFE = {  # pattern -> why it is refused
     r"\b(c?pickle|dill|shelve|marshal)\b": "unpickling runs code",
     r"\bread_pickle\b|\bjoblib\.load\b": "a pickle reader",
     r"allow_pickle\s*=\s*True": "np.load with pickles",
-    r"\byaml\.(unsafe_load|load)\(|\bLoader\s*=\s*yaml\.(Unsafe)?Loader\b": "YAML that can build objects",
+    r"\byaml\.unsafe_load\(|\byaml\.load\((?![^)]*\bLoader\s*=[^)]*SafeLoader\b)|\bLoader\s*=\s*yaml\.(Unsafe)?Loader\b": "YAML that can build objects",
 }
 RESULT_SUFFIXES = {".csv", ".json", ".log", ".html"}  # .html: the ledger as a sortable table for `make report`, never read back
 
@@ -36,6 +36,8 @@ def test_the_scan_finds_what_it_looks_for():
     assert findings("import pickle") and findings("pd.read_pickle(p)") and findings("yaml.load(f)")
     assert findings("torch.load(path)") and findings("torch.load(path, map_location='cpu',\n weights_only=False)")
     assert not findings("torch.load(path, weights_only=True)") and not findings("yaml.safe_load(f)")
+    assert findings("yaml.load(f, Loader=yaml.Loader)") and findings("yaml.load(f, Loader=yaml.FullLoader)")
+    assert not findings('yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))')  # libyaml's safe loader
 
 
 def test_no_code_loads_pickles_or_unsafe_files():
