@@ -27,7 +27,8 @@ def one_job(section: dict) -> Jobs:
 class Experiment:
     name: str  # the folder under experiments/, the figure's stem: "e1_loss_floor"
     title: str  # the paper's id and title: "E1: the loss floor across the dial"
-    section: str | None  # its section of the build's config, and its folder of results/; None: it trains nothing
+    section: str | None  # its section of the build's config, and its folder of results/; None: it trains nothing, and
+    # its figure plots the claims ledger (results/claims.csv) instead of tables of its own (E7)
     schema: str | None = None  # its config section's JSON schema, as YAML text: workflow/rules/common.smk validates the
     # build's config against it before any job runs (the $defs of workflow/schemas/config.schema.yaml are in scope)
     jobs: Callable[[dict], Jobs] = one_job  # its config section -> its jobs; job J writes results/<section>/J.csv
@@ -35,7 +36,6 @@ class Experiment:
     # compare judge them through the ledger, not value by value (workflow/scripts/compare.py)
     resources: dict[str, int] = field(default_factory=lambda: {"mem_mb": 2000, "runtime": 30})  # per job: MB, minutes
     priority: int = 0  # the longest jobs first, so that none is left running alone at the end of the build
-    reads_ledger: bool = False  # its figure plots the claims ledger (results/claims.csv), not its own tables
 
     @property
     def package(self) -> str:

@@ -18,4 +18,4 @@ MIDDLE_MAP = (  # a row of panels per quantity: (label, in LaTeX, the params tha
     ("E9 clean accuracy drop", ("train_size",), "E7.e9_accuracy.naive", "E9.structure_limit"),
 )
 
-SPEC = Experiment(name="e7_middle_map", title="E7: the middle, mapped", section=None, reads_ledger=True)
+SPEC = Experiment(name="e7_middle_map", title="E7: the middle, mapped", section=None)

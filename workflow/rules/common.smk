@@ -125,7 +125,7 @@ TABLES = [table for experiment in EXPERIMENTS for table in tables(experiment)]  
 def figure_tables(name):
     """What a figure plots: its experiment's tables, or the ledger."""
     experiment = BY_NAME[name]
-    return ["results/claims.csv"] if experiment.reads_ledger else tables(experiment)
+    return tables(experiment) if experiment.section else ["results/claims.csv"]
 
 
 def docstring(wildcards):

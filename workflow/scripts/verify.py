@@ -6,8 +6,9 @@
 
 Two checks, because bitwise equality is a property of one machine only:
 - numerically, on every machine: each value of every results table within the tolerance stated for
-  its quantity (compare.SMOOTH; the quantities that jump, compare.jumps, from each spec), and the ledger cell by cell (verdicts, and measurements inside
-  the recorded 95% intervals), against workflow/reference/smoke/;
+  its quantity (compare.SMOOTH; the quantities that jump, compare.jumps, come from each experiment's spec), and
+  the ledger cell by cell (verdicts, and measurements inside the recorded 95% intervals), against
+  workflow/reference/smoke/;
 - bitwise, only on a machine with the recording machine's fingerprint (CPU vendor, family, model,
   stepping and flags, torch's kernel ISA and BLAS, core count, package versions), against
   workflow/reference/smoke.sha256.  A machine with another fingerprint is never failed for it.
