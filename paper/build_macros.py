@@ -18,6 +18,7 @@ from experiments.common.stats import CONFIDENCE, t_tail
 from experiments.e1_loss_floor.claims import T3_VALIDITY
 from experiments.e4_deep_linear.claims import CRITICAL_WINDOW_EXPONENT, THRESHOLD_WINDOW
 from experiments.e4_deep_linear.spec import WIDTH_MARGIN
+from experiments.e8_modular_addition.spec import DIP_STEPS, HORIZON_FACTOR
 from paper.latex import macro_name, tex
 
 
@@ -40,7 +41,17 @@ CONSTANTS = {  # macro -> value, each defined once in the code
     "StandardErrors": f"{STANDARD_ERRORS:g}",  # k, the standard errors of a claim's tolerance (experiments/common/ledger.py)
     "WidthLowPercent": f"{100 * WIDTH_MARGIN:g}",  # E4 times a transition from this per cent of the final strength
     "WidthHighPercent": f"{100 * (1 - WIDTH_MARGIN):g}",  # to this one (experiments/e4_deep_linear/spec.py)
+    "EEightHorizonFactor": f"{HORIZON_FACTOR:g}",  # E8 trains to this many times the jump at rho = 1 (experiments/e8_modular_addition/spec.py)
+    "EEightDipFirst": f"{DIP_STEPS[0]}",  # E8's dip is the clean test accuracy over these steps
+    "EEightDipLast": f"{DIP_STEPS[1]}",
 }
+
+
+def _number(value) -> str:
+    """A config value as the text writes it: a float without Python's trailing zeros, a table of settings as (v1, v2, v3)."""
+    if isinstance(value, dict):
+        return "(" + ", ".join(_number(v) for v in value.values()) + ")"
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def macros(config: dict, commit: str) -> str:
@@ -57,7 +68,7 @@ def macros(config: dict, commit: str) -> str:
     for path, value in flatten(config).items():
         name = "Cfg" + macro_name(path)
         if isinstance(value, list):
-            lines.append(f"\\newcommand{{\\{name}}}{{{', '.join(f'{v:g}' if isinstance(v, float) else str(v) for v in value)}}}")
+            lines.append(f"\\newcommand{{\\{name}}}{{{', '.join(_number(v) for v in value)}}}")
             lines.append(f"\\newcommand{{\\{name}Count}}{{{len(value)}}}")
         else:
             lines.append(f"\\newcommand{{\\{name}}}{{{tex(value)}}}")

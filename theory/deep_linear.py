@@ -126,15 +126,6 @@ def mixture_half_time(rho_value, strength_s, initial):
     return predictor(derive()["MixtureHalfTime"], rho, s, u0)(*floats(rho_value, strength_s, initial))
 
 
-def t6_jump_delay(rho, p):
-    """T6's delay carried to the jump: the half-time at rho over the half-time at rho = 1.
-
-    Assumed mapping (a prediction, not a derivation): the network's clean test accuracy plays T6's mode
-    strength, with final strength s = 1 (the rule learned) and initial strength u0 = 1/p (chance), so the
-    ratio is (1/rho) ln(rho p - 1) / ln(p - 1); it needs rho > 2/p (half the final strength above u0)."""
-    return mixture_half_time(rho, 1.0, 1.0 / p) / mixture_half_time(1.0, 1.0, 1.0 / p)
-
-
 def gd_mode_strength(steps: int, lr: float, rho_value, strength_s, initial) -> np.ndarray:
     """u after 0..steps gradient-descent steps of size lr on the balanced mode's population loss, last axis the step:
     T6 at E4's finite step, whose departure from the flow bounds the discreteness bias of E4's claims."""

@@ -89,6 +89,6 @@ def quick_config(config: dict) -> dict:
     zipf["emergence"].update(skills=8, hidden=8, records=4, init_scale=0.5)  # out of the small-init plateau within 4 steps
     tiny["capacity"].update(weights=[8], points_per_weight=[1.0, 2.0, 3.0], labellings=4)
     tiny["capacity"]["mixture"].update(weights=8, points_per_weight=[1.0, 2.0], rho=[0.0, 0.5, 1.0], labellings=2)
-    tiny["modular_addition"].update(modulus=7, hidden=16, rho=[0.0, 0.5, 1.0])
+    tiny["modular_addition"].update(settings=[{"modulus": 7, "train_fraction": 0.8, "weight_decay": 1.0}], hidden=16, rho=[0.0, 0.5, 1.0], seeds=2)
     tiny["digits"].update(train_sizes=[50, 100], rho=[0.0, 0.5, 1.0], hidden=16)
     return tiny

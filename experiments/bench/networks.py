@@ -107,28 +107,28 @@ def pair_logits(p: dict, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 
 def e8_grid(config: dict) -> Grid:
-    section, seeds = config["modular_addition"], config["seeds"]
-    modulus, hidden = section["modulus"], section["hidden"]
-    modular_addition.check(section)
-    cells = list(itertools.product(section["rho"], section["train_fraction"], seeds))
-    first = [i for i, (_, _, s) in enumerate(cells) if s == seeds[0]]
+    """The first setting of the phase diagram (every seed x rho), ``steps`` steps from initialisation; the build's
+    steps are its horizon, at most max_steps (an upper bound: the horizon is read from the jump at rho = 1)."""
+    section, seeds = config["modular_addition"], config["seeds"][: config["modular_addition"]["seeds"]]
+    setting = section["settings"][0]
+    modulus, fraction, weight_decay, hidden = setting["modulus"], setting["train_fraction"], setting["weight_decay"], section["hidden"]
+    modular_addition.check(section, modulus, fraction)
+    cells = list(itertools.product(section["rho"], seeds))
+    first = [i for i, (_, s) in enumerate(cells) if s == seeds[0]]
     a_all, rule = (torch.from_numpy(v) for v in modular_addition.pairs(modulus))
     b_all = torch.arange(modulus * modulus) % modulus  # pairs are row-major in (a, b)
-    drawn = [modular_addition.mixture_labels(cells[i][2], modulus, cells[i][0]) for i in first]
-    labels = torch.from_numpy(np.stack([y for y, _ in drawn]))  # (E, p^2)
-    kept = torch.from_numpy(np.stack([k for _, k in drawn]))
-    train = torch.from_numpy(np.stack([modular_addition.train_mask(cells[i][2], modulus, cells[i][1]) for i in first]))
-    init = modular_addition.init_members([cells[i][2] for i in first], modulus, hidden)
-    optimizer_for = lambda params: torch.optim.AdamW(params, lr=section["learning_rate"], weight_decay=section["weight_decay"])  # noqa: E731
+    members = modular_addition.Members(modulus, fraction, hidden, [cells[i] for i in first])
+    labels, kept, train = members.labels, members.kept, members.train
+    init = modular_addition.init_members([cells[i][1] for i in first], modulus, hidden)
+    optimizer_for = lambda params: torch.optim.AdamW(params, lr=section["learning_rate"], weight_decay=weight_decay)  # noqa: E731
 
     def measured(guesses: torch.Tensor, grad_sq: torch.Tensor) -> np.ndarray:
-        """Per member: the gradient signal ratio (over the same f's member at rho = 1) and the three accuracies (E, 4)."""
+        """Per member: the gradient signal ratio (over the member at rho = 1) and the three accuracies (E, 4)."""
         def accuracy(right, mask):
             return torch.where(mask.any(1), (right & mask).sum(1) / mask.sum(1).clamp(min=1), torch.nan)
-        at_one = {cells[i][1]: grad_sq[j] for j, i in enumerate(first) if cells[i][0] == 1.0}
-        ratio = torch.stack([grad_sq[j] / at_one[cells[i][1]] for j, i in enumerate(first)])
+        at_one = next(grad_sq[j] for j, i in enumerate(first) if cells[i][0] == 1.0)
         right = guesses == labels
-        return torch.stack([ratio, accuracy(right, train & kept), accuracy(right, train & ~kept), accuracy(guesses == rule, ~train)], 1).numpy()
+        return torch.stack([grad_sq / at_one, accuracy(right, train & kept), accuracy(right, train & ~kept), accuracy(guesses == rule, ~train)], 1).numpy()
 
     def naive(steps, watch):
         guesses, grad_sq = [], []
@@ -158,17 +158,18 @@ def e8_grid(config: dict) -> Grid:
         return measured(guesses, grad_sq[0])
 
     def ours(steps, watch):
+        everyone = modular_addition.Members(modulus, fraction, hidden, cells)
         with watch:
-            table = modular_addition.run({**section, "steps": steps}, seeds)
-        names = ["rho", "train_fraction", "seed"]
-        return np.stack([column(table, names, cells, q, step=steps) for q in
-                         ("grad_signal_ratio", "train_accuracy_rule", "train_accuracy_random", "test_accuracy_curve")], axis=1)
+            result = modular_addition.train(everyone, {**section, "record_every": max(steps, 10)}, weight_decay, steps)
+        final = result["curves"][-1]  # (curves, members)
+        ratio = result["grad_sq"] / result["grad_sq"][[cells.index((1.0, s)) for _, s in cells]]
+        return np.stack([ratio, final[0], final[1], final[3]], axis=1)
 
-    n_train = [round(f * modulus**2) for _, f, _ in cells]
+    n_train = round(fraction * modulus**2)
     n_params = sum(v[0].numel() for v in init.values())
-    flops = sum(2 * modulus**2 * hidden * modulus + 2 * 2 * n * hidden * modulus for n in n_train)
+    flops = len(cells) * (2 * modulus**2 * hidden * modulus + 2 * 2 * n_train * hidden * modulus)
     moved = len(cells) * 4 * 6 * n_params  # parameters and AdamW's two moments, in and out
-    return Grid(f"E8 modular p={modulus}", len(cells), len(seeds), first, section["steps"], flops, moved,
+    return Grid(f"E8 modular p={modulus}", len(cells), len(seeds), first, section["max_steps"], flops, moved,
                 {"naive": naive, "vmap": vmapped, "ours": ours}, rtol=np.array([1e-3, 0, 0, 0]), atol=np.array([0, *3 * [ACCURACY_ATOL]]))
 
 

@@ -6,6 +6,7 @@ Each experiment is one folder, experiments/<name>/, holding four modules:
     run.py     the training run, ``python -m experiments.<name>.run``: the only module of the folder that loads torch
     claims.py  its claims (experiments/common/ledger.py), declared in the order the paper states them
     figure.py  its figure, ``python -m experiments.<name>.figure`` -> paper/generated/<name>.pdf
+    table.py   (optional) a table for the text, ``python -m experiments.<name>.table`` -> paper/generated/<name>_table.tex
 
 experiments/registry.py lists the specs in paper order; the Snakemake rules are generated from that list
 (workflow/rules/), so no other file names an experiment.  The folder's name is the figure's stem, from the
@@ -52,3 +53,7 @@ class Experiment:
     @property
     def figure(self) -> str:
         return f"{self.package}.figure"
+
+    @property
+    def table(self) -> str:
+        return f"{self.package}.table"

@@ -103,11 +103,12 @@ CLAIMS = (
                     "prediction is E6.mixture_separable_fraction",
           source="the two limits interpolated (E7)", kind="prediction", select=lambda c: middle(c) & (c["points"] > c["weights"])),
     Claim("E7.e8_jump_delay.naive", "E7", "modular_addition", "jump_delay_at_least", e8.CELL,
-          predict=lambda c: 1 / c["rho"], tolerance=standard_errors(STANDARD_ERRORS), reference="jump_horizon",
-          rationale="as E8.jump_delay: 4 standard errors over seeds of the paired ratio; the jump's rate interpolated "
-                    "linearly in rho between 0 (no rule to find) and its rate at rho = 1, i.e. a delay 1/rho; cells where "
-                    "1/rho lies within the steps run; the continued prediction (T6's logarithm) is E8.jump_delay",
-          source="the two limits interpolated (E7)", kind="prediction", select=lambda c: middle(c) & (1 / c["rho"] < c["reference"])),
+          predict=lambda c: np.minimum(1 / c["rho"], c["reference"]), tolerance=standard_errors(STANDARD_ERRORS), reference="horizon_ratio",
+          rationale="as E8.declared_delay: 4 standard errors over seeds of the paired ratio, a seed not jumped by the "
+                    "horizon counted there; the jump's rate interpolated linearly in rho between 0 (no rule to find) and "
+                    "its rate at rho = 1, i.e. a delay 1/rho, censored at the same horizon; the continued prediction is "
+                    "E8.declared_delay",
+          source="the two limits interpolated (E7)", kind="prediction", select=middle),
     Claim("E7.e9_accuracy.naive", "E7", "digits", "clean_accuracy_drop", e9.CELL,
           predict=lambda c: (1 - c["rho"]) * c["reference"], tolerance=standard_errors(STANDARD_ERRORS), reference="structure_margin",
           rationale="as E9.structure_limit: 4 standard errors over seeds of the paired drop; clean test accuracy "

@@ -20,7 +20,8 @@ CLIP = 4.0  # the colour scale's end, in tolerances
 
 def scale_label(names: tuple[str, ...], values: tuple) -> str:
     short = {"classes": "V", "samples_per_key": "m", "keys": "K", "features": "d", "samples": "n", "singular_value": "s",
-             "weights": "N", "points": "P", "train_size": "n", "train_fraction": "f"}
+             "weights": "N", "points": "P", "train_size": "n", "train_fraction": "f",
+             "modulus": "p", "weight_decay": r"$\lambda$"}
     return ", ".join(f"{short.get(n, n)}={v:g}" for n, v in zip(names, values))
 
 

@@ -1,86 +1,131 @@
-"""Figure E8: a capability jump on (a + b) mod p under the label mixture.
+"""Figure E8: a capability jump on (a + b) mod p under the label mixture, over a phase diagram.
 
-(a) clean test accuracy over steps, one colour per rho (mean over seeds; the jump level 1/2 and chance
-1/p as grey lines); (b) the jump step's delay jump(rho)/jump(1) against rho, with T6's delay carried to
-the jump (solid) and 1/rho (dotted); (c) after training, accuracy on the training pairs that kept the
-rule's label, on the random ones, and on the test pairs (clean), against rho; (d) the gradient signal
-|G(rho)|^2/|G(1)|^2 at initialisation with T2's rho^2 (solid).  The smallest training fraction is shown.
+(a) clean test accuracy over steps at the first setting, one colour per rho (mean over seeds; the jump level
+and chance 1/p in grey); (b) the phase diagram: each setting (p, f, lambda) a row, each rho a tile coloured by
+what most seeds end in after the horizon (memorise only; generalise and memorise the random training labels;
+generalise and overwrite them with the rule), with the norm competition's rho_c declared from the ends (black
+bar); (c) the jump's delay jump(rho)/jump(1) against rho, one colour per setting: jumped seeds' mean as points,
+cells with a seed censored at the horizon as lower bounds (open triangles at the censored mean), and the delay
+declared from the ends (line); (d) the dip: clean test accuracy over steps 10-50 against the additive
+memoriser's (line); (e) the gradient signal |G(rho)|^2/|G(1)|^2 at initialisation against its expectation
+declared from the ends (line).
 """
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import ListedColormap
 
 from experiments.common import figures
 from experiments.common.stats import summarise
-from experiments.e8_modular_addition.spec import JUMP_LEVEL
-from theory.deep_linear import t6_jump_delay
+from experiments.e8_modular_addition.spec import CELL, JUMP_LEVEL
+
+PHASES = ("memorise only", "generalise, memorise", "generalise, overwrite")
+PHASE_COLORS = ("0.8", "C0", "C1")
+SETTING = ["modulus", "train_fraction", "weight_decay"]
+
+
+def phase(final) -> int:
+    """A member's phase after the horizon: 0 no jump; 1 jumped, random training labels kept; 2 jumped, overwritten."""
+    if not final["clean_accuracy"] >= JUMP_LEVEL:
+        return 0
+    return 2 if final["train_rule_on_random"] > final["train_accuracy_random"] else 1
+
+
+def members(data):
+    """One row per member: its setting, rho, seed and what it measured after the horizon (one column per quantity)."""
+    finals = data[data["step"] == data.groupby(SETTING)["step"].transform("max")]
+    return finals.set_index(SETTING + ["rho", "seed", "quantity"])["value"].unstack("quantity").reset_index()
+
+
+def of(frame, setting):
+    """The rows of one setting (p, f, lambda)."""
+    return frame[(frame["modulus"] == setting[0]) & (frame["train_fraction"] == setting[1]) & (frame["weight_decay"] == setting[2])]
+
+
+def label(setting) -> str:
+    p, f, wd = setting
+    return rf"p={p:g}, f={f:g}, $\lambda$={wd:g}"
 
 
 def main() -> None:
     args = figures.parser(__doc__).parse_args()
     data = figures.read(args.tables)
-    f = float(data["train_fraction"].min())
-    data = data[data["train_fraction"] == f]
-    p = int(data["modulus"].iloc[0])
-    cell = ["rho", "step"]
-    steps = int(data["step"].max())
-    final = data[data["step"] == steps]
-    dials = sorted(data["rho"].unique())
-    fig, axes = plt.subplots(1, 4, figsize=(figures.WIDTH, 2.0))
-    fig.subplots_adjust(wspace=0.7)
+    settings = sorted(set(zip(data["modulus"], data["train_fraction"], data["weight_decay"])), key=lambda s: (-s[0], s[1], s[2]))
+    finals = data[data["step"] == data.groupby(SETTING)["step"].transform("max")]
+    found = members(data)
+    fig = plt.figure(figsize=(figures.WIDTH, 4.3))
+    rows = fig.add_gridspec(2, 1, hspace=0.7)
+    top, bottom = rows[0].subgridspec(1, 2, width_ratios=[1, 2.1], wspace=0.4), rows[1].subgridspec(1, 3, wspace=0.5)
+    axes = [fig.add_subplot(top[0]), fig.add_subplot(top[1]), *(fig.add_subplot(bottom[i]) for i in range(3))]
 
-    # (a) clean test accuracy over training
+    # (a) clean test accuracy over training, first setting
+    first = of(data, settings[0])
+    dials = sorted(first["rho"].unique())
     for i, r in enumerate(dials):
-        s = summarise(data[(data["rho"] == r) & (data["quantity"] == "test_accuracy_curve")], cell)
-        axes[0].plot(s["step"], s["mean"], color=figures.color(i, len(dials)), label=rf"$\rho$={r:g}")
-    for level in (JUMP_LEVEL, 1 / p):
+        s = summarise(first[(first["rho"] == r) & (first["quantity"] == "test_accuracy_curve")], ["rho", "step"])
+        axes[0].plot(s["step"].clip(lower=1), s["mean"], color=figures.color(i, len(dials)), label=rf"{r:g}")
+    for level in (JUMP_LEVEL, 1 / settings[0][0]):
         axes[0].axhline(level, color="0.6", linewidth=0.5)
+    axes[0].set_xscale("log")
     axes[0].set_xlabel("step")
     axes[0].set_ylabel("clean test accuracy")
-    axes[0].set_title(f"(a) p={p}, f={f:g}")
-    axes[0].set_ylim(-0.02, 1.4)  # room for the legend above the curves
-    axes[0].legend(frameon=False, ncol=3, fontsize=4.5, loc="upper left", columnspacing=0.8, handlelength=1.2)
+    axes[0].set_title(f"(a) {label(settings[0])}")
+    axes[0].set_ylim(-0.02, 1.5)
+    axes[0].legend(frameon=False, ncol=5, fontsize=5, loc="upper left", columnspacing=0.6, handlelength=1.0, title=r"$\rho$", title_fontsize=5)
 
-    # (b) the jump's delay against T6's
-    delay = final[(final["quantity"] == "jump_delay") & (final["rho"] > 2 / p)]
-    if delay["value"].notna().any():
-        figures.points(axes[1], summarise(delay.dropna(subset=["value"]), cell), "rho", color="k", marker="o")
-    missing = int(delay["value"].isna().sum())
-    if missing:  # a run with no jump within the steps has a delay of at least steps / jump step at rho = 1
-        never = delay.groupby("rho")["value"].apply(lambda v: v.isna().all())
-        bound = steps / final[(final["quantity"] == "jump_step") & (final["rho"] == 1.0)]["value"].mean()
-        axes[1].plot(never.index[never], np.full(int(never.sum()), bound), linestyle="none", marker="^", color="C3",
-                     markersize=3.5, label="no jump: bound")
-        axes[1].text(0.02, 0.02, f"{missing} of {len(delay)} runs: no jump", transform=axes[1].transAxes, fontsize=6.5)
-    dial = np.linspace(2.5 / p, 1, 200)  # T6's half-time needs rho > 2/p
-    axes[1].plot(dial, t6_jump_delay(dial, p), color="C0", label="T6")
-    axes[1].plot(dial, 1 / dial, color="C0", linestyle=":", label=r"$1/\rho$")
-    axes[1].set_yscale("log")
-    axes[1].set_xlabel(r"dial $\rho$")
-    axes[1].set_ylabel("delay of the jump")
-    axes[1].set_title(r"(b) jump step / at $\rho$=1")
-    axes[1].legend(frameon=False)
+    # (b) the phase diagram, with rho_c declared from the ends
+    rhos = sorted(found["rho"].unique())
+    tiles = np.full((len(settings), len(rhos)), np.nan)
+    for i, setting in enumerate(settings):
+        rows = of(found, setting)
+        for j, r in enumerate(rhos):
+            phases = [phase(m) for _, m in rows[rows["rho"] == r].iterrows()]
+            if phases:
+                tiles[i, j] = np.bincount(phases, minlength=3).argmax()
+        critical = rows["rho_critical"].mean()
+        x = np.interp(critical, rhos, np.arange(len(rhos)))
+        axes[1].plot([x, x], [i - 0.45, i + 0.45], color="k", linewidth=1.5)
+    axes[1].imshow(tiles, cmap=ListedColormap(PHASE_COLORS), vmin=-0.5, vmax=2.5, aspect="auto")
+    axes[1].set_xticks(range(len(rhos)), [f"{r:g}" for r in rhos])
+    axes[1].set_yticks(range(len(settings)), [", ".join(f"{v:g}" for v in s) for s in settings])
+    axes[1].set_ylabel(r"$(p, f, \lambda)$")
+    for i, tick in enumerate(axes[1].get_yticklabels()):  # each setting's colour in (c)-(e)
+        tick.set_color(figures.color(i, len(settings)))
+    axes[1].set_xlabel(r"dial $\rho$ (black bar: $\rho_c$ declared from the ends)")
+    axes[1].set_title("(b) phase after the horizon, by setting (colour of (c)-(e))")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in PHASE_COLORS]
+    axes[1].legend(handles, PHASES, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, handlelength=1.0)
 
-    # (c) memorised and generalised, after training
-    for quantity, label, marker in (("train_accuracy_rule", "train, rule", "o"), ("train_accuracy_random", "train, random", "s"),
-                                    ("test_accuracy_curve", "test, clean", "^")):
-        rows = final[final["quantity"] == quantity].dropna(subset=["value"])  # no rule pairs at rho = 0, no random ones at 1
-        figures.points(axes[2], summarise(rows, cell), "rho", marker=marker, label=label)
-    axes[2].axhline(1 / p, color="0.6", linewidth=0.5)
+    # (c) the jump's delay, censored runs as lower bounds, and the delay declared from the ends
+    for i, setting in enumerate(settings):
+        rows = of(found, setting)
+        rows = rows[rows["rho"] > 0]
+        color = figures.color(i, len(settings))
+        cells = rows.groupby("rho").agg(delay=("jump_delay_at_least", "mean"), censored=("censored", "max"),
+                                        declared=("declared_delay", "mean"), horizon=("horizon_ratio", "mean")).reset_index()
+        jumped, censored = cells[cells["censored"] == 0], cells[cells["censored"] > 0]
+        axes[2].plot(jumped["rho"], jumped["delay"], linestyle="none", marker="o", markersize=3, color=color)
+        axes[2].plot(censored["rho"], censored["delay"], linestyle="none", marker="^", markersize=3.5, markerfacecolor="none", color=color)
+        shown = cells[np.isfinite(cells["declared"]) & (cells["declared"] < cells["horizon"])]
+        axes[2].plot(shown["rho"], shown["declared"], color=color, linewidth=0.8)
+    axes[2].set_yscale("log")
     axes[2].set_xlabel(r"dial $\rho$")
-    axes[2].set_ylabel("accuracy after training")
-    axes[2].set_title("(c) memorised and learned")
-    axes[2].legend(frameon=False, fontsize=5)
+    axes[2].set_ylabel(r"jump step / at $\rho$=1")
+    axes[2].set_title(r"(c) delay ($\triangle$: censored)")
 
-    # (d) gradient signal at initialisation
-    signal = final[final["quantity"] == "grad_signal_ratio"]
-    figures.points(axes[3], summarise(signal, cell), "rho", color="k", marker="o")
-    axes[3].plot(np.linspace(0, 1, 100), np.linspace(0, 1, 100) ** 2, color="C0", label=r"T2: $\rho^2$")
-    share = summarise(final[final["quantity"] == "grad_noise_part"], cell)  # the claim's prediction adds the random labels' share
-    axes[3].plot(share["rho"], share["rho"] ** 2 + share["mean"], color="C0", linestyle="--", label="+ finite-sample share")
-    axes[3].set_xlabel(r"dial $\rho$")
-    axes[3].set_ylabel(r"$|G(\rho)|^2 / |G(1)|^2$")
-    axes[3].set_title("(d) signal at init")
-    axes[3].legend(frameon=False, loc="center left")
+    # (d) the dip below chance against the additive memoriser, and (e) the gradient signal against its expectation
+    for ax, measured, declared, title in ((axes[3], "dip_accuracy", "memoriser_accuracy", "(d) dip, steps 10-50"),
+                                          (axes[4], "grad_signal_ratio", "grad_signal_expected", "(e) signal at init")):
+        for i, setting in enumerate(settings):
+            rows = of(finals, setting)
+            color = figures.color(i, len(settings))
+            figures.points(ax, summarise(rows[rows["quantity"] == measured], list(CELL)), "rho", color=color, marker="o")
+            line = summarise(rows[rows["quantity"] == declared], list(CELL))
+            ax.plot(line["rho"], line["mean"], color=color, linewidth=0.8)
+        ax.set_xlabel(r"dial $\rho$")
+        ax.set_title(title)
+    axes[3].axhline(1 / settings[0][0], color="0.6", linewidth=0.5)
+    axes[3].set_ylabel("clean test accuracy")
+    axes[4].set_ylabel(r"$|G(\rho)|^2 / |G(1)|^2$")
     figures.save(fig, args.out)
 
 

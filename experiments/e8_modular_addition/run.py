@@ -10,31 +10,36 @@ corrupted labels).
 Model: each number has an embedding of width H for each position, the two are summed with a bias and
 passed through a ReLU, and a linear readout gives p logits; this is one hidden layer on the one-hot
 pair, initialised as torch.nn.Linear by the seed alone.  Full-batch AdamW with weight decay on the
-mean cross-entropy of the training pairs.  Every seed x rho x f trains in one program: the network's
-table of logits over all p^2 pairs is one batched tensor (classes first, so the softmax runs across
-pairs), and a weight per pair (1 / training count on the member's training pairs, else 0) selects its
-training pairs.  The gradient is written out in closed form (softmax minus one-hot, back through the
-readout, the ReLU and the sum of the embeddings; tests/experiments/test_modular_addition.py checks it
-against autograd).  Members are independent, so they train in chunks small enough that a chunk's
-hidden activations stay in the CPU's cache, a run of consecutive chunks per torch thread, each thread
-with its own AdamW over its chunks (AdamW acts elementwise, so this is one AdamW over all members); the
-chunks are fixed by the member count alone, so the thread count changes nothing that is computed.
+mean cross-entropy of the training pairs.  Every seed x rho of one setting (p, f, lambda) trains in one
+program: the network's table of logits over all p^2 pairs is one batched tensor (classes first, so the
+softmax runs across pairs), and a weight per pair (1 / training count on the member's training pairs,
+else 0) selects its training pairs.  The gradient is written out in closed form (softmax minus one-hot,
+back through the readout, the ReLU and the sum of the embeddings; tests/experiments/test_modular_addition.py
+checks it against autograd).  Members are independent, so they train in chunks small enough that a
+chunk's hidden activations stay in the CPU's cache (experiments/common/chunks.py).
 
-    jump_step            the first step at which clean test accuracy reaches 1/2 (NaN: never within the steps)
-    jump_delay           jump_step over the same seed's and f's jump_step at rho = 1
-    jump_delay_at_least  the same with a jump that never came counted at the last step: a lower bound of the
-                         delay, exact where the jump came (the ledger's E8.jump_delay reads it)
-    jump_horizon         the last step over the same seed's and f's jump_step at rho = 1: the largest delay seen
-    clean_accuracy       clean test accuracy after the last step
-    grad_signal_ratio    |full-batch gradient at initialisation|^2 over the same seed's and f's at rho = 1
-    grad_noise_part      (1 - rho) times the rho = 0 member's grad_signal_ratio: the random labels' share
-    train_accuracy_rule, train_accuracy_random, test_accuracy_curve: curves over training (column step)
+The horizon.  A first pass trains the rho = 1 members alone until every seed has jumped (clean test
+accuracy JUMP_LEVEL); the horizon is HORIZON_FACTOR times the slowest seed's jump step (at most max_steps),
+and every member then trains to it from its initialisation.  A member that has not jumped by the
+horizon is censored: its jump step is a lower bound (column "censored"), never "never" and never diverged.
 
-    python -m experiments.e8_modular_addition.run --seeds 0 1 --config '{...}' --out results/modular_addition/all.csv --manifest ...
+    jump_step          the first step at which clean test accuracy reaches JUMP_LEVEL (NaN: censored)
+    censored           1 where the member had not jumped by the horizon, else 0
+    horizon            the steps every member of the setting trained (the same for all)
+    jump_delay         jump_step over the same seed's jump_step at rho = 1 (NaN: censored)
+    jump_delay_at_least  the same with a censored jump counted at the horizon: a lower bound
+    clean_accuracy     clean test accuracy after the last step (the curves below hold the rest at the horizon)
+    norm_sq            the squared norm of all parameters after the last step (what weight decay prices)
+    grad_signal_ratio  |full-batch gradient at initialisation|^2 over the same seed's at rho = 1
+    dip_accuracy       the mean clean test accuracy over the steps DIP_STEPS, where the network sits below chance
+    memoriser_accuracy the additive memoriser's clean test accuracy on the member's own data (laws.py)
+    train_accuracy_rule, train_accuracy_random, train_rule_on_random, test_accuracy_curve: curves (column step)
+    and the declared laws of the middle (laws.py), per member, from the same seed's ends
+
+    python -m experiments.e8_modular_addition.run --modulus 31 --train_fraction 0.8 --weight_decay 1 --seeds 0 1 2 --config '{...}' ...
 """
 import itertools
 import math
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -45,17 +50,17 @@ from experiments.common.chunks import member_slices
 from experiments.common.models import linear_init
 from experiments.common.progress import Progress
 from experiments.common.streams import rng_for
-from experiments.e8_modular_addition.spec import JUMP_LEVEL
+from experiments.e8_modular_addition import laws
+from experiments.e8_modular_addition.spec import DIP_STEPS, HORIZON_FACTOR, JUMP_LEVEL
 
 
-def check(config: dict) -> None:
-    """Refuse a config with an empty training or test set, before any training."""
+def check(config: dict, modulus: int, fraction: float) -> None:
+    """Refuse a setting with an empty training or test set, or a dial without its ends, before any training."""
     if not {0.0, 1.0} <= set(config["rho"]):
-        raise ValueError(f"rho {config['rho']} lacks 0 or 1: the ratios pair every member with its seed's members at rho = 1 and 0")
-    pairs = config["modulus"] ** 2
-    for f in config["train_fraction"]:
-        if not 1 <= round(f * pairs) < pairs:
-            raise ValueError(f"train_fraction {f} of {pairs} pairs leaves an empty training or test set")
+        raise ValueError(f"rho {config['rho']} lacks 0 or 1: the middle's laws are declared from the same seed's members at rho = 1 and 0")
+    pairs = modulus**2
+    if not 1 <= round(fraction * pairs) < pairs:
+        raise ValueError(f"train_fraction {fraction} of {pairs} pairs leaves an empty training or test set")
 
 
 def pairs(p: int) -> tuple[np.ndarray, np.ndarray]:
@@ -124,94 +129,124 @@ def gradient(params, hidden, logits, weight, target) -> dict[str, torch.Tensor]:
             "readout": torch.bmm(d_logits, hidden), "b2": d_logits.sum(2)}
 
 
-def member_chunks(members: int, p: int, hidden: int, workers: int) -> list[list[slice]]:
-    """Each worker's chunks: consecutive slices of the members, each holding about CACHE_BYTES of hidden activations
-    (experiments/common/chunks.py), dealt in consecutive runs.  The chunks depend on the member count alone."""
-    chunks = member_slices(members, p * p * hidden * 4)  # float32 activations
-    bounds = [round(w * len(chunks) / workers) for w in range(workers + 1)]
-    return [chunks[start:stop] for start, stop in zip(bounds, bounds[1:]) if stop > start]
+def label_flip_sq_norms(params, hidden, weight, rule, labels) -> torch.Tensor:
+    """Each member's sum over its training pairs of |g_i(rule) - g_i(random)|^2 at the parameters: the squared
+    norm of the change of the mean loss's gradient when pair i's label goes from the random one to the rule's.
+
+    The gradient is linear in the one-hot target, so the change is weight_i (e_random - e_rule) backpropagated
+    from pair i's logits: on the readout (e_random - e_rule) h_i^T and on b2 (e_random - e_rule), on the hidden
+    layer r_i = relu'(pre_i) * readout^T (e_random - e_rule), which enters embed_a's row a, embed_b's row b and
+    b1 once each.  Zero where the random label equals the rule's.  (E,)"""
+    differs = (labels != rule).to(weight.dtype) * weight  # (E, p^2): weight_i where the labels differ
+    flip = params["readout"].gather(1, labels[:, :, None].expand(-1, -1, params["readout"].shape[2])) \
+        - params["readout"][:, rule]  # (E, p^2, H): readout^T (e_random - e_rule) per pair
+    r_sq = (flip * (hidden > 0)).pow(2).sum(2)  # (E, p^2)
+    return (differs.pow(2) * (2 * (hidden.pow(2).sum(2) + 1) + 3 * r_sq)).sum(1)
 
 
-class Record:
-    """What run measures, filled in by the workers, each in its own members: the jump step and the gradient
-    at initialisation (E,), and the curves at every record_every-th and the last step (recorded steps, 3, E)."""
+class Members:
+    """The members of one setting (p, f): each seed x rho's labels, training set and initialisation."""
 
-    def __init__(self, members: int, steps: int, every: int, rule, labels, train, kept, dtype: torch.dtype):
-        self.steps, self.every = steps, every
-        self.rule, self.labels, self.train, self.kept = rule, labels, train, kept
-        self.guesses = torch.zeros(labels.shape, dtype=torch.long)  # (E, p^2): each member's argmax at this step
-        self.jump = torch.full((members,), math.nan)
-        self.grad_sq = torch.zeros(members, dtype=dtype)
-        self.curve_steps = [s for s in range(steps + 1) if s % every == 0 or s == steps]
-        self.curves = torch.zeros(len(self.curve_steps), 3, members)
-
-    def observe(self, step: int, members: slice) -> None:
-        """Clean test accuracy every step (for the jump), the curves at their steps, from the members' guesses."""
-        guesses, train = self.guesses[members], self.train[members]
-        test_accuracy = _masked_mean(guesses == self.rule, ~train)
-        jump = self.jump[members]
-        jump[(test_accuracy >= JUMP_LEVEL) & torch.isnan(jump)] = float(step)
-        if step % self.every == 0 or step == self.steps:
-            right, kept = guesses == self.labels[members], self.kept[members]
-            self.curves[self.curve_steps.index(step), :, members] = torch.stack(
-                [_masked_mean(right, train & kept), _masked_mean(right, train & ~kept), test_accuracy])
+    def __init__(self, p: int, fraction: float, hidden: int, cells: list[tuple[float, int]]):
+        self.p, self.cells = p, cells
+        drawn = [mixture_labels(s, p, r) for r, s in cells]
+        self.labels = torch.tensor(np.stack([y for y, _ in drawn]))  # (E, p^2)
+        self.kept = torch.tensor(np.stack([k for _, k in drawn]))  # (E, p^2) bool
+        self.train = torch.tensor(np.stack([train_mask(s, p, fraction) for _, s in cells]))  # (E, p^2) bool
+        self.rule = torch.tensor(pairs(p)[1])  # (p^2,)
+        self.params = readout_first(init_members([s for _, s in cells], p, hidden))
+        self.weight = self.train.to(self.params["b2"].dtype) / self.train.sum(1, keepdim=True)  # each training pair's share of the mean loss
+        self.target = (self.labels[:, None] == torch.arange(p)[:, None]) * self.weight[:, None]  # (E, p, p^2): one-hot, classes first
 
 
-def _train_chunks(chunks: list[slice], params: list[dict], weight, target, config: dict, record: Record, progress: Progress | None) -> None:
-    """Train one worker's chunks in place, on one thread: every chunk's forward and backward, then its own AdamW
-    (and worker 0 reports its steps in the job's log)."""
-    torch.set_num_threads(1)
-    optimizer = torch.optim.AdamW([t for leaf in params for t in leaf.values()], lr=config["learning_rate"],
-                                  weight_decay=config["weight_decay"], fused=True)
-    for step in range(config["steps"] + 1):
-        for chunk, leaf in zip(chunks, params):
+CURVES = ("train_accuracy_rule", "train_accuracy_random", "train_rule_on_random", "test_accuracy_curve")
+
+
+def curve_steps(horizon: int, every: int) -> list[int]:
+    """The recorded steps: every fifth over the first 2 x every steps (the dip below chance comes early), then every
+    ``every``-th, and the horizon."""
+    early = range(0, min(2 * every, horizon), max(1, every // 10))
+    return sorted(set(early) | set(range(0, horizon + 1, every)) | {horizon})
+
+
+def train(members: Members, config: dict, weight_decay: float, steps: int, stop_when_jumped: bool = False, label: str = "") -> dict:
+    """Train every member from its initialisation for ``steps`` full-batch AdamW steps (or until every member has
+    jumped), chunk by chunk on one thread; return what was measured: the jump step (NaN: not by the last step)
+    and the gradient signal at initialisation (E,), the curves at curve_steps (steps, 4, E), and after the last
+    step the squared parameter norm (E,), and the mean clean test accuracy over DIP_STEPS (E,)."""
+    e = len(members.cells)
+    chunks = member_slices(e, members.p**2 * config["hidden"] * 4)  # float32 activations
+    leaves = [{name: value[chunk].clone() for name, value in members.params.items()} for chunk in chunks]
+    optimizer = torch.optim.AdamW([t for leaf in leaves for t in leaf.values()], lr=config["learning_rate"], weight_decay=weight_decay, fused=True)
+    record_at = curve_steps(steps, config["record_every"])
+    jump = torch.full((e,), math.nan)
+    grad_sq, dip = torch.zeros(e), torch.zeros(e)
+    curves = torch.full((len(record_at), len(CURVES), e), math.nan)
+    guesses = torch.zeros(members.labels.shape, dtype=torch.long)
+    test, rule_train, random_train = ~members.train, members.train & members.kept, members.train & ~members.kept
+    progress = Progress(f"modular addition {label}, {e} members", steps)
+    for step in range(steps + 1):
+        for chunk, leaf in zip(chunks, leaves):
             hidden, logits = forward(leaf)
-            record.guesses[chunk] = logits.max(1).indices  # the argmax (the first of equal maxima), in a faster kernel
-            if step == config["steps"]:
+            guesses[chunk] = logits.max(1).indices  # the argmax (the first of equal maxima), in a faster kernel
+            if step == steps:
                 continue
-            # backward: each member's mean cross-entropy over its own training pairs, in closed form
-            grads = gradient(leaf, hidden, logits, weight[chunk], target[chunk])
+            grads = gradient(leaf, hidden, logits, members.weight[chunk], members.target[chunk])
             for name, value in grads.items():
                 leaf[name].grad = value
-            if step == 0:  # the gradient signal at initialisation: each member's own full-batch gradient
-                record.grad_sq[chunk] = sum(g.pow(2).flatten(1).sum(1) for g in grads.values())
-        # record: clean test accuracy every step, curves every record_every steps
-        record.observe(step, slice(chunks[0].start, chunks[-1].stop))
-        if step < config["steps"]:
+            if step == 0:  # the gradient signal at initialisation
+                grad_sq[chunk] = sum(g.pow(2).flatten(1).sum(1) for g in grads.values())
+        right_rule = guesses == members.rule
+        test_accuracy = _masked_mean(right_rule, test)
+        jump[(test_accuracy >= JUMP_LEVEL) & torch.isnan(jump)] = float(step)
+        if DIP_STEPS[0] <= step <= DIP_STEPS[1]:
+            dip += test_accuracy / (DIP_STEPS[1] - DIP_STEPS[0] + 1)
+        if step in record_at:
+            right = guesses == members.labels
+            curves[record_at.index(step)] = torch.stack([_masked_mean(right, rule_train), _masked_mean(right, random_train),
+                                                         _masked_mean(right_rule, random_train), test_accuracy])
+        if stop_when_jumped and not torch.isnan(jump).any():
+            break
+        if step < steps:
             optimizer.step()
-        if progress:
-            progress.update(step + 1)
+        progress.update(step + 1)
+    norm_sq = torch.cat([sum(v.pow(2).flatten(1).sum(1) for v in leaf.values()) for leaf in leaves])
+    return {"jump": jump.numpy(), "grad_sq": grad_sq.numpy(), "dip": dip.numpy(), "norm_sq": norm_sq.numpy(),
+            "curves": curves.numpy(), "steps": record_at}
 
 
-def run(config: dict, seeds: list[int]) -> pd.DataFrame:
-    check(config)
-    p, steps, every = config["modulus"], config["steps"], config["record_every"]
-    cells = list(itertools.product(config["rho"], config["train_fraction"], seeds))
-    drawn = [mixture_labels(s, p, r) for r, _, s in cells]
-    labels = torch.tensor(np.stack([y for y, _ in drawn]))  # (E, p^2)
-    kept = torch.tensor(np.stack([k for _, k in drawn]))  # (E, p^2) bool
-    train = torch.tensor(np.stack([train_mask(s, p, f) for _, f, s in cells]))  # (E, p^2) bool
-    rule = torch.tensor(pairs(p)[1])  # (p^2,)
-    params = readout_first(init_members([s for _, _, s in cells], p, config["hidden"]))
-    weight = train.to(params["b2"].dtype) / train.sum(1, keepdim=True)  # (E, p^2): each training pair's share of its member's mean loss
-    target = (labels[:, None] == torch.arange(p)[:, None]) * weight[:, None]  # (E, p, p^2): one-hot, classes first
+def initial_ends(p: int, fraction: float, hidden: int, seeds: list[int]) -> pd.DataFrame:
+    """Per seed, at initialisation: the full-batch gradients G1 (rho = 1) and G0 (rho = 0) as |G1|^2, |G0|^2 and
+    G1 . G0, and the label flips' sum of squares (label_flip_sq_norms), all that E|G(rho)|^2 needs (laws.py)."""
+    ends = Members(p, fraction, hidden, [(r, s) for s in seeds for r in (1.0, 0.0)])
+    hidden_, logits = forward(ends.params)
+    grads = gradient(ends.params, hidden_, logits, ends.weight, ends.target)
+    flat = torch.cat([g.flatten(1) for g in grads.values()], dim=1).double()
+    g1, g0 = flat[0::2], flat[1::2]
+    flips = label_flip_sq_norms(ends.params, hidden_, ends.weight, ends.rule, ends.labels)[1::2]  # every training pair's label flips at rho = 0
+    return pd.DataFrame({"seed": seeds, "g1_sq": g1.pow(2).sum(1).numpy(), "g0_sq": g0.pow(2).sum(1).numpy(),
+                         "g1_dot_g0": (g1 * g0).sum(1).numpy(), "flip_sq": flips.double().numpy()})
 
-    # members in chunks that fit in cache, a run of chunks per thread, each worker with its own AdamW
-    threads = torch.get_num_threads()
-    work = member_chunks(len(cells), p, config["hidden"], threads)
-    leaves = [[{name: value[chunk].clone() for name, value in params.items()} for chunk in chunks] for chunks in work]
-    record = Record(len(cells), steps, every, rule, labels, train, kept, params["b2"].dtype)
-    try:
-        with ThreadPoolExecutor(len(work)) as pool:
-            progress = Progress(f"modular addition, {len(cells)} members", steps + 1)  # worker 0's steps, in the job's log
-            jobs = [pool.submit(_train_chunks, chunks, leaf, weight, target, config, record, progress if w == 0 else None)
-                    for w, (chunks, leaf) in enumerate(zip(work, leaves))]
-            for job in jobs:
-                job.result()
-    finally:
-        torch.set_num_threads(threads)
-    curves = [(step, *record.curves[i]) for i, step in enumerate(record.curve_steps)]
-    return _tidy(config, cells, record.jump.numpy(), record.curves[-1, 2].numpy(), record.grad_sq.numpy(), curves)
+
+def horizon(config: dict, p: int, fraction: float, weight_decay: float, seeds: list[int]) -> int:
+    """HORIZON_FACTOR times the slowest seed's jump step at rho = 1 (the first pass), at most max_steps."""
+    first = train(Members(p, fraction, config["hidden"], [(1.0, s) for s in seeds]), config, weight_decay,
+                  config["max_steps"], stop_when_jumped=True, label="rho = 1 first pass")
+    slowest = np.max(first["jump"])  # NaN where a seed never jumped: the horizon is then max_steps
+    return config["max_steps"] if np.isnan(slowest) else min(config["max_steps"], math.ceil(HORIZON_FACTOR * slowest))
+
+
+def run(config: dict, seeds: list[int], modulus: int, train_fraction: float, weight_decay: float) -> pd.DataFrame:
+    check(config, modulus, train_fraction)
+    seeds = seeds[: config["seeds"]]
+    steps = horizon(config, modulus, train_fraction, weight_decay, seeds)
+    cells = list(itertools.product(config["rho"], seeds))
+    members = Members(modulus, train_fraction, config["hidden"], cells)
+    measured = train(members, config, weight_decay, steps, label=f"p = {modulus}, f = {train_fraction:g}, weight decay {weight_decay:g}")
+    memoriser = [laws.memoriser_accuracy(members.labels[i].numpy(), members.train[i].numpy(), modulus) for i in range(len(cells))]
+    ends = initial_ends(modulus, train_fraction, config["hidden"], seeds)
+    return _tidy(cells, steps, measured, np.array(memoriser), ends, {"modulus": modulus, "hidden": config["hidden"],
+                                                                 "weight_decay": weight_decay, "train_fraction": train_fraction})
 
 
 def _masked_mean(right: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -220,33 +255,35 @@ def _masked_mean(right: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     return torch.where(count > 0, (right & mask).sum(1) / count.clamp(min=1), torch.nan)
 
 
-def _tidy(config, cells, jump, clean, grad_sq, curves) -> pd.DataFrame:
-    """Rows per member; ratios pair each member with the same seed's and f's member at rho = 1 (and at rho = 0)."""
-    index = {cell: i for i, cell in enumerate(cells)}
-    at = lambda r, f, s, values: values[index[(r, f, s)]] if (r, f, s) in index else math.nan  # noqa: E731
-    finals = {
-        "jump_step": jump,
-        "jump_delay": np.array([jump[i] / at(1.0, f, s, jump) for i, (r, f, s) in enumerate(cells)]),
-        "jump_delay_at_least": np.array([np.fmin(jump[i], config["steps"]) / at(1.0, f, s, jump) for i, (r, f, s) in enumerate(cells)]),
-        "jump_horizon": np.array([config["steps"] / at(1.0, f, s, jump) for r, f, s in cells]),
-        "clean_accuracy": clean,
-        "grad_signal_ratio": np.array([grad_sq[i] / at(1.0, f, s, grad_sq) for i, (r, f, s) in enumerate(cells)]),
-        "grad_noise_part": np.array([(1 - r) * at(0.0, f, s, grad_sq) / at(1.0, f, s, grad_sq) for r, f, s in cells]),
-    }
-    base = {"modulus": config["modulus"], "hidden": config["hidden"], "weight_decay": config["weight_decay"]}
-    rows = [{**base, "rho": r, "train_fraction": f, "seed": s, "step": config["steps"], "quantity": q, "value": float(v[i])}
-            for q, v in finals.items() for i, (r, f, s) in enumerate(cells)]
-    for step, rule_acc, random_acc, test_acc in curves:
-        for q, v in (("train_accuracy_rule", rule_acc), ("train_accuracy_random", random_acc), ("test_accuracy_curve", test_acc)):
-            rows += [{**base, "rho": r, "train_fraction": f, "seed": s, "step": step, "quantity": q, "value": float(v[i])}
-                     for i, (r, f, s) in enumerate(cells)]
-    return pd.DataFrame(rows)
+def _tidy(cells, steps: int, measured: dict, memoriser: np.ndarray, ends: pd.DataFrame, base: dict) -> pd.DataFrame:
+    """Rows per member: what it measured, and the laws declared for it from the same seed's ends (laws.py)."""
+    rho, seed = (np.array(column) for column in zip(*cells))
+    final = measured["curves"][-1]
+    jump = measured["jump"]
+    finals = pd.DataFrame({
+        "rho": rho, "seed": seed, "jump_step": jump, "censored": np.isnan(jump).astype(float), "horizon": float(steps),
+        "clean_accuracy": final[3],
+        "norm_sq": measured["norm_sq"], "grad_sq": measured["grad_sq"], "dip_accuracy": measured["dip"], "memoriser_accuracy": memoriser})
+    finals = pd.concat([laws.with_ratios(finals), laws.declare(finals, ends)], axis=1)
+    quantities = [c for c in finals.columns if c not in ("rho", "seed", "grad_sq")]
+    rows = finals.melt(id_vars=["rho", "seed"], value_vars=quantities, var_name="quantity").assign(step=steps)
+    curves = [pd.DataFrame({"rho": rho, "seed": seed, "step": step, "quantity": name, "value": measured["curves"][i, j]})
+              for i, step in enumerate(measured["steps"]) for j, name in enumerate(CURVES)]
+    table = pd.concat([rows, *curves], ignore_index=True)
+    for column, value in base.items():
+        table.insert(0, column, value)
+    return table[["modulus", "hidden", "weight_decay", "train_fraction", "rho", "seed", "step", "quantity", "value"]]
 
 
 def main() -> None:
-    args = runs.parser(__doc__).parse_args()
+    parser = runs.parser(__doc__)
+    parser.add_argument("--modulus", type=int, required=True)
+    parser.add_argument("--train_fraction", type=float, required=True)
+    parser.add_argument("--weight_decay", type=float, required=True)
+    args = parser.parse_args()
     started = runs.start(args)
-    runs.finish(args, run(args.config, args.seeds), started)
+    runs.finish(args, run(args.config, args.seeds, args.modulus, args.train_fraction, args.weight_decay), started,
+                modulus=args.modulus, train_fraction=args.train_fraction, weight_decay=args.weight_decay)
 
 
 if __name__ == "__main__":

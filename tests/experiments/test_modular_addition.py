@@ -1,18 +1,21 @@
-"""E8's data and trainer: the rule's labels, the mixture frozen per pair and seed with the right fractions,
+"""E8's data, trainer and laws: the rule's labels, the mixture frozen per pair and seed with the right fractions,
 nested training sets of the right size, the logits table against a direct computation, the closed-form
-gradient against autograd's, a tiny run end to end, a run a pure function of config and seeds whatever its
-chunks and threads, a bad config refused before training, and T6's delay."""
+gradient against autograd's, the gradient's expectation over the mixture against a Monte Carlo, the additive
+memoriser against a direct count, a tiny run end to end (censored members as lower bounds), a run a pure
+function of config and seeds whatever its chunks, a bad config refused before training, and the middle's
+laws declared from the ends alone (pre-registration)."""
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 
 from experiments.common import chunks
+from experiments.e8_modular_addition import laws
 from experiments.e8_modular_addition import run as ma
-from theory.deep_linear import t6_jump_delay
 
-TINY = {"modulus": 5, "hidden": 8, "rho": [0.0, 0.5, 1.0], "train_fraction": [0.6],
-        "learning_rate": 0.01, "weight_decay": 1.0, "steps": 20, "record_every": 10}
+TINY = {"settings": [{"modulus": 5, "train_fraction": 0.6, "weight_decay": 1.0}], "hidden": 8, "rho": [0.0, 0.5, 1.0],
+        "learning_rate": 0.05, "seeds": 2, "max_steps": 60, "record_every": 10}
+SETTING = (5, 0.6, 1.0)  # p, f, weight decay
 
 
 def test_pairs_and_rule():
@@ -66,39 +69,93 @@ def test_closed_form_gradient_equals_autograd():
         assert torch.allclose(closed[name], want, rtol=1e-12, atol=1e-15), name
 
 
-def test_tiny_run_end_to_end_and_pure():
-    table = ma.run(TINY, [0, 1])
-    final = table[table["step"] == TINY["steps"]]
-    assert {"jump_step", "jump_delay", "clean_accuracy", "grad_signal_ratio", "grad_noise_part"} <= set(final["quantity"])
-    assert set(table["step"]) == {0, 10, 20}
-    at = final.set_index(["quantity", "rho", "seed"])["value"]
-    assert at["grad_signal_ratio", 1.0, 0] == 1 and at["grad_noise_part", 1.0, 0] == 0
-    assert at["grad_noise_part", 0.0, 1] == at["grad_signal_ratio", 0.0, 1]
-    assert final[final["quantity"] == "clean_accuracy"]["value"].between(0, 1).all()
-    pd.testing.assert_frame_equal(table, ma.run(TINY, [0, 1]))
+def test_gradient_expectation_over_the_mixture_matches_a_monte_carlo():
+    """E|G(rho)|^2 from the ends (laws.declare, run.initial_ends) against the mean of |G|^2 over fresh mixture draws
+    with the random labels frozen, in float64, at initialisation."""
+    p, f, hidden, seed = 7, 0.6, 16, 3
+    ends = ma.initial_ends(p, f, hidden, [seed])
+    base = ma.Members(p, f, hidden, [(0.0, seed)])
+    params = {k: v.double() for k, v in base.params.items()}
+    weight, rule, random = base.weight.double(), ma.pairs(p)[1], base.labels[0].numpy()
+    hidden_, logits = ma.forward(params)
+    rng = np.random.default_rng(0)
+    for rho in (0.3, 0.8):
+        draws = []
+        for _ in range(3000):
+            labels = torch.tensor(np.where(rng.random(p * p) < rho, rule, random))[None]
+            target = (labels[:, None] == torch.arange(p)[:, None]) * weight[:, None]
+            draws.append(sum(g.pow(2).sum() for g in ma.gradient(params, hidden_, logits, weight, target).values()).item())
+        finals = pd.DataFrame({"rho": [rho, 1.0, 0.0], "seed": seed, "norm_sq": 1.0, "jump_step": 1.0, "horizon": 1.0})
+        expected = laws.declare(finals, ends)["grad_signal_expected"].iloc[0] * ends["g1_sq"].iloc[0]
+        assert abs(np.mean(draws) - expected) < 4 * np.std(draws) / np.sqrt(len(draws)), rho
 
 
-def test_chunks_and_threads_change_nothing(monkeypatch):
-    threads = torch.get_num_threads()
-    try:
-        torch.set_num_threads(1)
-        whole = ma.run(TINY, [0, 1])  # one chunk of six members on one thread
-        monkeypatch.setattr(chunks, "CACHE_BYTES", 1)  # a chunk per member
-        assert len(ma.member_chunks(6, 5, 8, 1)[0]) == 6
-        torch.set_num_threads(2)
-        assert [len(chunks) for chunks in ma.member_chunks(6, 5, 8, 2)] == [3, 3]
-        pd.testing.assert_frame_equal(whole, ma.run(TINY, [0, 1]))
-    finally:
-        torch.set_num_threads(threads)
+def test_additive_memoriser_against_a_direct_count():
+    p = 7
+    labels, _ = ma.mixture_labels(1, p, 0.5)
+    train = ma.train_mask(1, p, 0.6)
+    a, b = np.divmod(np.arange(p * p), p)
+    accuracy = []
+    for i in np.flatnonzero(~train):
+        votes = [sum((a[j] == a[i]) + (b[j] == b[i]) for j in np.flatnonzero(train) if labels[j] == c) for c in range(p)]
+        top = [c for c in range(p) if votes[c] == max(votes)]
+        accuracy.append((((a[i] + b[i]) % p) in top) / len(top))
+    assert laws.memoriser_accuracy(labels, train, p) == pytest.approx(np.mean(accuracy))
+    rule_only = ma.mixture_labels(1, p, 1.0)[0]
+    assert laws.memoriser_accuracy(rule_only, train, p) == 0  # at rho = 1 no row or column votes for a test pair's class
 
 
-@pytest.mark.parametrize("change", [{"modulus": 3, "train_fraction": [0.99]},  # round(0.99 x 9) = 9 pairs: no test set
-                                    {"rho": [0.5, 1.0]}, {"rho": [0.0, 0.5]}])
+def test_tiny_run_end_to_end_censored_and_pure():
+    table = ma.run(TINY, [0, 1], *SETTING)
+    horizon = int(table["step"].max())
+    final = table[table["step"] == horizon].set_index(["quantity", "rho", "seed"])["value"]
+    assert {"jump_step", "censored", "jump_delay_at_least", "clean_accuracy", "grad_signal_ratio", "grad_signal_expected",
+            "dip_accuracy", "memoriser_accuracy", "declared_delay_censored"} <= set(final.index.get_level_values(0))
+    assert final["grad_signal_ratio", 1.0, 0] == 1 and final["grad_signal_expected", 1.0, 1] == pytest.approx(1)
+    jumped = final["jump_step"].notna()
+    assert (final["censored"] == (~jumped).astype(float)).all()  # a member too small to jump here: censored, never dropped
+    assert horizon <= TINY["max_steps"]
+    if not jumped[1.0].all():  # a seed at rho = 1 that never jumps: the horizon is max_steps
+        assert horizon == TINY["max_steps"]
+    assert set(table["quantity"]) >= set(ma.CURVES)
+    pd.testing.assert_frame_equal(table, ma.run(TINY, [0, 1], *SETTING))
+
+
+def test_censored_delay_is_a_lower_bound_at_the_horizon():
+    finals = pd.DataFrame({"rho": [1.0, 0.9, 0.5, 1.0, 0.9, 0.5], "seed": [0, 0, 0, 1, 1, 1], "horizon": 2000.0,
+                           "jump_step": [100, 700, np.nan, 80, np.nan, np.nan], "grad_sq": 1.0})
+    ratios = laws.with_ratios(finals)
+    assert ratios["jump_delay"].tolist()[:2] == [1, 7] and np.isnan(ratios["jump_delay"].iloc[2])
+    assert ratios["jump_delay_at_least"].tolist() == [1, 7, 20, 1, 25, 25]
+    assert ratios["horizon_ratio"].tolist() == [20, 20, 20, 25, 25, 25]
+
+
+def test_chunks_change_nothing(monkeypatch):
+    whole = ma.run(TINY, [0, 1], *SETTING)  # one chunk of six members
+    monkeypatch.setattr(chunks, "CACHE_BYTES", 1)  # a chunk per member
+    pd.testing.assert_frame_equal(whole, ma.run(TINY, [0, 1], *SETTING), rtol=1e-5)
+
+
+@pytest.mark.parametrize("change", [({}, 3, 0.99),  # round(0.99 x 9) = 9 pairs: no test set
+                                    ({"rho": [0.5, 1.0]}, 5, 0.6), ({"rho": [0.0, 0.5]}, 5, 0.6)])
 def test_bad_config_refused_before_training(change):
+    config, modulus, fraction = change
     with pytest.raises(ValueError):
-        ma.check({**TINY, **change})
+        ma.check({**TINY, **config}, modulus, fraction)
 
 
-def test_t6_delay_closed_form():
-    rho, p = np.array([0.25, 0.5, 1.0]), 31
-    assert np.allclose(t6_jump_delay(rho, p), np.log(rho * p - 1) / np.log(p - 1) / rho)
+def test_middle_laws_read_only_the_ends():
+    """Pre-registration: every declared value of every member stays the same when every middle member's
+    measurements are replaced by anything else."""
+    rng = np.random.default_rng(0)
+    measured = ["jump_step", "censored", "clean_accuracy", "train_accuracy_random", "train_rule_on_random", "norm_sq", "grad_sq",
+                "dip_accuracy"]
+    finals = pd.DataFrame([{"rho": r, "seed": s, "horizon": 900.0, "memoriser_accuracy": 0.01, **dict(zip(measured, rng.random(len(measured)) * 100))}
+                           for r in (0.0, 0.6, 0.9, 1.0) for s in (0, 1)])
+    ends = pd.DataFrame({"seed": [0, 1], "g1_sq": [1.0, 2.0], "g0_sq": [3.0, 3.5], "g1_dot_g0": [0.1, -0.2], "flip_sq": [5.0, 6.0]})
+    declared = laws.declare(finals, ends)
+    inside = finals["rho"].between(0, 1, inclusive="neither")
+    perturbed = finals.copy()
+    perturbed.loc[inside, measured] = rng.random((int(inside.sum()), len(measured))) * 1e3
+    pd.testing.assert_frame_equal(declared, laws.declare(perturbed, ends))
+    assert not declared.loc[inside, "declared_delay"].isna().any()

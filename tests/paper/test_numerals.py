@@ -21,6 +21,7 @@ NOT_TEXT = [  # what is not prose: commands whose argument is a name, a file or 
     r"\\begin\{(?:figure|table)\}\[[a-zA-Z!]+\]",
     r"-?\d+(?:\.\d+)?(?:pt|cm|mm|em|ex|in|bp)\b|\d*\.?\d+\\(?:text|line|column)width",  # LaTeX lengths
     r"\b[TE]\d(?:--[TE]?\d)?\b",  # claim and experiment names: T1, E6, T4--T8
+    r"\\texttt\{[^{}]*/[^{}]*\}",  # a file's path: experiments/e8_modular_addition/laws.py
     r"\\(?:sub)*section\*?",
 ]
 MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\begin\{(equation\*?|align\*?)\}(.+?)\\end\{\3\}", re.S)

@@ -128,6 +128,11 @@ def figure_tables(name):
     return tables(experiment) if experiment.section else ["results/claims.csv"]
 
 
+def tabled():
+    """The experiments whose folder holds a table for the text (experiments/<name>/table.py)."""
+    return [experiment.name for experiment in EXPERIMENTS if module_file(experiment.table)]
+
+
 def docstring(wildcards):
     """The figure script's docstring, as reStructuredText's plain text: the figure's caption in the report."""
     script = module_file(BY_NAME[wildcards.figure].figure)

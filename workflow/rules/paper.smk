@@ -54,6 +54,7 @@ rule paper:
         tex="paper/paper.tex",
         bib="paper/references.bib",
         figures=expand("paper/generated/{figure}.pdf", figure=BY_NAME),
+        tables=expand("paper/generated/{name}_table.tex", name=tabled()),
         theory=rules.theory.output,
         ledger=rules.ledger.output,
         middle_map=rules.middle_map.output,
