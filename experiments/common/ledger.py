@@ -11,9 +11,11 @@ expansion), both stated in the claim's rationale; a fixed fraction only where su
 Config settings that a bias needs (a learning rate, a noise variance) reach the cells from the manifest beside each
 results table (read_tables); ``grid`` hands a fitted quantity's grid to predict and tolerance.
 
-Each claim has a ``kind``: "prediction", a theory's value that the measurement could contradict, or
-"consistency", an identity of the measurement itself (it checks the code and the pipeline, not a theory).
-The abstract, the summary table and the pass counts speak of predictions.
+Each claim has a ``kind``: "prediction", a theory's value that the measurement could contradict; "consistency", an
+identity of the measurement itself (it checks the code and the pipeline, not a theory); or "map", a comparison or a
+boundary (E7's naive and continued lines, T3's breakdown, E9's structure limit under frozen noise) expected to fail
+somewhere, whose cells may repeat another family's measurement.  The abstract, the summary table and the pass counts
+speak of predictions only.
 
 ``detectable`` is the power of a cell: the smallest relative deviation delta of the prediction that the cell
 would detect, i.e. a wrong theory predicting p(1 + delta) instead of p, against a measurement equal to p, gets
@@ -35,7 +37,7 @@ from experiments.common.stats import summarise, t_quantile
 COLUMNS = ["claim", "kind", "experiment", "params", "predicted", "measured", "ci_low", "ci_high", "n_seeds", "n_diverged", "statistic",
            "detectable", "verdict", "source"]
 
-KINDS = ("prediction", "consistency")
+KINDS = ("prediction", "consistency", "map")
 
 Cells = pd.DataFrame  # one row per prediction, with the cell's parameter columns
 
@@ -53,7 +55,7 @@ class Claim:
     tolerance: Callable[[Cells, np.ndarray], np.ndarray]  # (cells, predicted) -> allowed |error|
     rationale: str  # why this tolerance, stated before measuring
     source: str  # where the prediction comes from
-    kind: str  # KINDS: "prediction" (a theory's value the measurement could contradict) or "consistency" (an identity)
+    kind: str  # KINDS: "prediction" (a theory's value the measurement could contradict), "consistency" (an identity), "map"
     select: Callable[[Cells], pd.Series] = lambda cells: pd.Series(True, index=cells.index)  # cells covered
     reference: str | None = None  # a quantity holding theory's value per run on that run's own data: its mean is column "reference"
     grid: str | tuple[str, str] | None = None  # column, or (column, quantity): the column's distinct values (on that

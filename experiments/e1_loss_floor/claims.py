@@ -58,8 +58,10 @@ CLAIMS = (
     Claim("T1.bayes_accuracy", "E1", "loss_floor", "test_accuracy", CELL,
           predict=lambda c: bayes_accuracy(c["rho"], c["classes"]), tolerance=standard_errors(STANDARD_ERRORS, bias=argmax_miss),
           rationale="4 standard errors over seeds + the accuracy lost where another class is counted at least as often as "
-                    "the rule's among m labels (argmax_miss, a normal tail with a union bound)",
-          source="derived here (T1)", kind="prediction", select=lambda c: largest_m(c) & (c["rho"] > 0)),
+                    "the rule's among m labels (argmax_miss, a normal tail with a union bound); a consistency check: at the "
+                    "largest m the per-key argmax is the rule's class, so the test accuracy is the share of rule labels, p, "
+                    "whatever the theory of the loss says",
+          source="derived here (T1)", kind="consistency", select=lambda c: largest_m(c) & (c["rho"] > 0)),
     Claim("T1.chance_accuracy", "E1", "loss_floor", "test_accuracy", CELL,
           predict=lambda c: bayes_accuracy(c["rho"], c["classes"]), tolerance=standard_errors(STANDARD_ERRORS),
           rationale="4 standard errors over seeds: at rho = 0 the labels are independent of everything, so any predictor's "
@@ -77,7 +79,7 @@ CLAIMS = (
           rationale="as T3.finite_sample_excess, on the linear per-key model's cells below T3's validity bound, "
                     "m(1-rho)/V < T3_VALIDITY: the cells that fail map where the expansion breaks (a measured boundary; "
                     "T3 itself claims nothing there)",
-          source="T3 applied below its validity bound (measured here)", kind="prediction",
+          source="T3 applied below its validity bound (measured here)", kind="map",
           select=lambda c: ~t3_valid(c) & linear(c)),
     Claim("E1.mlp_excess", "E1", "loss_floor", "test_loss", CELL,
           predict=lambda c: bayes_floor(c["rho"], c["classes"]) + finite_sample_excess(c["samples_per_key"], c["classes"]),

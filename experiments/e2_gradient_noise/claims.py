@@ -4,7 +4,7 @@ import numpy as np
 
 from experiments.common.ledger import STANDARD_ERRORS, Cells, Claim, linear, relative, standard_errors
 from experiments.e2_gradient_noise.spec import CELL
-from theory.gradient_noise import gradient_noise_scale, gradient_sq_norm, gradient_trace, mean_gradient_sq_norm, minibatch_sq_norm_pure_noise
+from theory.gradient_noise import gradient_noise_scale, gradient_sq_norm, mean_gradient_sq_norm, minibatch_sq_norm_pure_noise
 
 
 def noise_scale_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
@@ -19,10 +19,6 @@ CLAIMS = (
           predict=lambda c: gradient_sq_norm(c["classes"]), tolerance=relative(1e-5),
           rationale="exact for every sample at zero init (an identity); float32 rounding only",
           source="identity (T2)", kind="consistency", select=linear),
-    Claim("T2.grad_trace", "E2", "gradient_noise", "grad_trace", CELL,
-          predict=lambda c: gradient_trace(c["rho"], c["classes"], c["keys"]), tolerance=standard_errors(STANDARD_ERRORS),
-          rationale="4 standard errors over seeds; no bias: the sample covariance trace is unbiased",
-          source="derived here (T2)", kind="prediction", select=linear),
     Claim("T2.mean_grad_sq_norm", "E2", "gradient_noise", "mean_grad_sq_norm", CELL,
           predict=lambda c: mean_gradient_sq_norm(c["rho"], c["classes"], c["keys"]), tolerance=standard_errors(STANDARD_ERRORS),
           rationale="4 standard errors over seeds; no bias: |mean g|^2 - tr Sigma/n is unbiased for |G|^2",

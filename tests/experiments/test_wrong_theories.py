@@ -82,7 +82,6 @@ def test_t3_with_v_minus_1_over_m_fails():
 
 @pytest.mark.parametrize("claim_id, quantity, formula", [
     ("T2.mean_grad_sq_norm", "mean_grad_sq_norm", mean_gradient_sq_norm),
-    ("T2.grad_trace", "grad_trace", gradient_trace),
 ])
 def test_t2_with_rho_for_rho_squared_fails(claim_id, quantity, formula):
     e2 = DEFAULT["gradient_noise"]
