@@ -16,7 +16,7 @@ from experiments.e2_gradient_noise import spec as e2
 from experiments.e3_least_squares import spec as e3
 from experiments.e3_least_squares.claims import away_from_threshold
 from experiments.e4_deep_linear import spec as e4
-from experiments.e4_deep_linear.claims import half_time_bias
+from experiments.e4_deep_linear.claims import half_time
 from experiments.e6_capacity import spec as e6
 from experiments.e8_modular_addition import spec as e8
 from experiments.e9_digits import spec as e9
@@ -88,12 +88,12 @@ CLAIMS = (
                     "d/n, interpolated linearly in rho; the continued theory is E3.continuation_test_risk",
           source="the two limits interpolated (E7)", kind="map", select=lambda c: middle(c) & away_from_threshold(c)),
     Claim("E7.e4_half_time.naive", "E7", "deep_linear", "half_time", e4.CELL,
-          predict=e4_naive, tolerance=standard_errors(STANDARD_ERRORS, bias=half_time_bias),
-          rationale="as T6.mixture_half_time: 4 standard errors over seeds + half_time_bias; the learning rate 1/t "
-                    "interpolated linearly in rho between 0 and T6's rate at rho = 1, i.e. t(1)/rho; every n",
+          predict=e4_naive, tolerance=standard_errors(STANDARD_ERRORS), censored=True,
+          rationale="as T6.mixture_half_time: 4 standard errors over seeds; the learning rate 1/t interpolated linearly in "
+                    "rho between 0 and T6's flow rate at rho = 1, i.e. t(1)/rho; every n",
           source="the two limits interpolated (E7)", kind="map", select=middle),
     Claim("E7.e4_half_time.continued", "E7", "deep_linear", "half_time", e4.CELL,
-          predict=lambda c: mixture_half_time(c["rho"], c["singular_value"], c["init"]), tolerance=standard_errors(STANDARD_ERRORS, bias=half_time_bias),
+          predict=half_time, tolerance=standard_errors(STANDARD_ERRORS), censored=True,
           rationale="as T6.mixture_half_time, but at every n, also where a mode's sampled strength leaves T6's premise",
           source="T6's rho delay (E7)", kind="map", select=middle),
     Claim("E7.e6_separated.naive", "E7", "capacity", "mixture_separated_fraction", e6.CELL + ("rho",),
