@@ -22,21 +22,22 @@ AUDIT_COLUMNS = ["claim", "kind", "experiment", "cells", "passed", "failed", "in
 
 def family(verdicts: np.ndarray, chance: np.ndarray) -> tuple[str, float, int]:
     """A family's verdict from its cells' (calibrated: module docstring), the failures a right theory expects by chance
-    among its decided cells, and the most it allows at FAMILY_LEVEL."""
-    decided = verdicts != "inconclusive"
-    rate = np.nan_to_num(chance[decided]).mean() if decided.any() else 0.0
-    allowed = allowed_failures(int(decided.sum()), float(rate), FAMILY_LEVEL)
+    among the cells that could fail (a finite ``chance``: enough seeds, a defined tolerance), and the most it allows at
+    FAMILY_LEVEL.  It passes only where some cell passed."""
+    testable = np.isfinite(chance)
+    rate = float(chance[testable].mean()) if testable.any() else 0.0
+    allowed = allowed_failures(int(testable.sum()), rate, FAMILY_LEVEL)
     failed = int((verdicts == "fail").sum())
-    verdict = "fail" if failed > allowed else "pass" if decided.any() else "inconclusive"
-    return verdict, float(rate * decided.sum()), allowed
+    verdict = "fail" if failed > allowed else "pass" if (verdicts == "pass").any() else "inconclusive"
+    return verdict, rate * int(testable.sum()), allowed
 
 
 def resolving_power(claim: Claim, cells, predicted: np.ndarray) -> float:
     """The smallest delta of DELTAS at which the family fails with its theory scaled by 1 + delta and by 1 - delta; NaN
     where none does."""
-    chance = chance_failures(claim, cells)
     for delta in DELTAS:
-        if all(family(judge(claim, cells, predicted * (1 + sign * delta))[2], chance)[0] == "fail" for sign in (1, -1)):
+        if all(family(verdict, chance_failures(claim, cells, statistic))[0] == "fail"
+               for statistic, _, verdict in (judge(claim, cells, predicted * (1 + sign * delta)) for sign in (1, -1))):
             return delta
     return float("nan")
 

@@ -183,19 +183,27 @@ def judge(claim: Claim, cells: Cells, predicted: np.ndarray) -> tuple[np.ndarray
     with np.errstate(divide="ignore", invalid="ignore"):
         statistic = np.where(error == 0, 0.0, error / tolerance)  # an exact match passes even where the tolerance is 0
     detectable = detectable_deviation(claim, cells, predicted)
-    n = cells["n_seeds"].to_numpy()
-    runs = n + cells["n_diverged"].to_numpy() + cells["n_censored"].to_numpy()
-    decided = (n >= MIN_SEEDS) & (2 * n >= runs) & np.isfinite(statistic)
+    decided = decidable(cells, statistic)
     fail = decided & ((statistic > 1) | ((statistic < -1) & ~censored))  # censored runs only ever raise the mean
     unresolved = ~(detectable <= RESOLUTION) if claim.kind == "prediction" else np.zeros(len(cells), bool)
     passed = decided & ~fail & ~censored & ~unresolved
     return statistic, detectable, np.where(fail, "fail", np.where(passed, "pass", "inconclusive"))
 
 
-def chance_failures(claim: Claim, cells: Cells) -> np.ndarray:
-    """The probability that a right theory fails each cell by chance: the tolerance's tail (0 for an exact one)."""
+def decidable(cells: Cells, statistic: np.ndarray) -> np.ndarray:
+    """The cells that can pass or fail at all: MIN_SEEDS surviving seeds and at least half the runs, and a defined
+    statistic (an infinite one, a miss of an exact tolerance, decides)."""
+    n = cells["n_seeds"].to_numpy()
+    runs = n + cells["n_diverged"].to_numpy() + cells["n_censored"].to_numpy()
+    return (n >= MIN_SEEDS) & (2 * n >= runs) & ~np.isnan(statistic)
+
+
+def chance_failures(claim: Claim, cells: Cells, statistic: np.ndarray) -> np.ndarray:
+    """The probability that a right theory fails each cell by chance: the tolerance's tail (0 for an exact one); NaN
+    for a cell that can neither pass nor fail (decidable), which the family's calibration leaves out."""
     rate = getattr(claim.tolerance, "chance", None)
-    return np.asarray(rate(cells), float) if rate else np.zeros(len(cells))
+    chance = np.asarray(rate(cells), float) if rate else np.zeros(len(cells))
+    return np.where(decidable(cells, statistic), chance, np.nan)
 
 
 def evaluate(claim: Claim, results: pd.DataFrame) -> pd.DataFrame:
@@ -224,7 +232,7 @@ def rows(claim: Claim, cells: Cells, cell: list[str], predicted: np.ndarray) -> 
         "n_censored": cells["n_censored"],
         "statistic": statistic,
         "detectable": detectable,
-        "chance": chance_failures(claim, cells),
+        "chance": chance_failures(claim, cells, statistic),
         "verdict": verdict,
         "source": claim.source,
     })
