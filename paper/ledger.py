@@ -30,7 +30,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.common.audit import DELTAS
+from experiments.common.audit import DELTAS, TARGET
+from experiments.common.ledger import RESOLUTION
 from experiments.common.io import write_text_atomic
 from experiments.common.stats import CONFIDENCE
 from experiments.registry import EXPERIMENTS
@@ -169,8 +170,8 @@ def macros(ledger: pd.DataFrame, audit: pd.DataFrame) -> str:
     families = audit[audit["kind"] == "prediction"]
     out += [count("Families", len(families))] + [count(f"Families{v.capitalize()}ed" if v != "inconclusive" else "FamiliesInconclusive",
                                                        int((families["verdict"] == v).sum())) for v in ("pass", "fail", "inconclusive")]
-    out += [count("FamiliesRejectTwenty", int((families["resolving_power"] <= 0.2).sum())),
-            count("FamiliesRejectFive", int((families["resolving_power"] <= 0.05).sum()))]
+    out += [count("FamiliesRejectTwenty", int((families["resolving_power"] <= RESOLUTION).sum())),
+            count("FamiliesRejectFive", int((families["resolving_power"] <= TARGET).sum()))]
     out.append(count("ClaimsChanged", sum(declared(c, path)[2] > 1 for c, path in claim_files().items())))
     by_claim = audit.set_index("claim")
     declared_ids = list(claim_files())  # every declared claim gets its macros, even with no cell in this build

@@ -56,6 +56,7 @@ Cells = pd.DataFrame  # one row per prediction, with the cell's parameter column
 STANDARD_ERRORS = 4  # k: the standard errors of the mean over seeds in a tolerance, for every claim here
 RESOLUTION = 0.20  # a prediction cell that cannot detect a 20% error of its theory is inconclusive
 MIN_SEEDS = 3  # fewer surviving seeds (or fewer than half the runs) leave a cell inconclusive
+BIAS_CAP = 0.05  # a bias bound that remains (derived apart from the formula under test) is capped at this fraction of the prediction
 # The rounding floor, relative, of a mean of the measured dtype: float32 about 8 ulps (2^-20; a mean of float32 values
 # is exact to a few ulps: T2's pure-noise minibatch norm at B = 1 measures 0.89999995 for 0.9), float64 1e-12.
 ROUNDING = {"float32": 2.0**-20, "float64": 1e-12}

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from experiments.common.ledger import STANDARD_ERRORS, Cells, Claim, config_scalars, linear, standard_errors
+from experiments.common.ledger import BIAS_CAP, STANDARD_ERRORS, Cells, Claim, config_scalars, linear, standard_errors
 from experiments.e1_loss_floor.spec import CELL
 from theory.bayes_floor import bayes_accuracy, bayes_floor
 from theory.bayes_floor import derive as bayes_floor_derivation
@@ -41,13 +41,10 @@ def argmax_miss(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     return r * (v - 1) * 0.5 * np.vectorize(math.erfc)(z / math.sqrt(2))
 
 
-T3_BIAS_CAP = 0.05  # T3's truncation bound is capped at this fraction of the prediction
-
-
 def t3_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     """The 1/m^2 term that T3's (V - 1)/(2m) truncates (theory/bias_bounds.py: the next order of the multinomial
-    expansion, not the gap between two theories), capped at T3_BIAS_CAP of the prediction."""
-    return np.minimum(finite_sample_next_term(cells["rho"], cells["samples_per_key"], cells["classes"]), T3_BIAS_CAP * np.abs(predicted))
+    expansion, not the gap between two theories), capped at BIAS_CAP of the prediction."""
+    return np.minimum(finite_sample_next_term(cells["rho"], cells["samples_per_key"], cells["classes"]), BIAS_CAP * np.abs(predicted))
 
 
 def floor_at_m(cells: Cells) -> np.ndarray:

@@ -2,20 +2,17 @@
 dial", E2; the ledger's machinery is experiments/common/ledger.py)."""
 import numpy as np
 
-from experiments.common.ledger import STANDARD_ERRORS, Cells, Claim, linear, relative, standard_errors
+from experiments.common.ledger import BIAS_CAP, STANDARD_ERRORS, Cells, Claim, linear, relative, standard_errors
 from experiments.e2_gradient_noise.spec import CELL
 from theory.gradient_noise import gradient_noise_scale, gradient_sq_norm, mean_gradient_sq_norm, minibatch_sq_norm_pure_noise
-
-
-NOISE_SCALE_BIAS_CAP = 0.05  # the ratio's bias bound is capped at this fraction of the prediction
 
 
 def noise_scale_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
     """B_noise is a ratio over an unbiased |G|^2 estimate: E[1/X] - 1/E[X] ~ Var X / E[X]^3 with
     Var |G|^2_hat <= 4 |G|^2 tr Sigma/n + 2 (tr Sigma)^2/n^2, i.e. a relative bias <= 4 B/n + 2 B^2/n^2, evaluated at
-    the measured B (never at the formula under test) and capped at NOISE_SCALE_BIAS_CAP of the prediction."""
+    the measured B (never at the formula under test) and capped at BIAS_CAP of the prediction."""
     b, n = np.abs(cells["mean"].to_numpy(float)), cells["samples"].to_numpy(float)
-    return np.minimum(b * (4 * b / n + 2 * b**2 / n**2), NOISE_SCALE_BIAS_CAP * np.abs(predicted))
+    return np.minimum(b * (4 * b / n + 2 * b**2 / n**2), BIAS_CAP * np.abs(predicted))
 
 
 CLAIMS = (
