@@ -104,7 +104,7 @@ CLAIMS = (
                     "prediction is E6.mixture_separable_fraction",
           source="the two limits interpolated (E7)", kind="map", select=lambda c: middle(c) & (c["points"] > c["weights"])),
     Claim("E7.e8_jump_delay.naive", "E7", "modular_addition", "jump_delay_at_least", e8.CELL,
-          predict=lambda c: 1 / c["rho"], tolerance=standard_errors(STANDARD_ERRORS), reference="jump_horizon",
+          predict=lambda c: 1 / c["rho"], tolerance=standard_errors(STANDARD_ERRORS), reference="jump_horizon", censored=True,
           rationale="as E8.jump_delay: 4 standard errors over seeds of the paired ratio; the jump's rate interpolated "
                     "linearly in rho between 0 (no rule to find) and its rate at rho = 1, i.e. a delay 1/rho; cells where "
                     "1/rho lies within the steps run; the continued prediction (T6's logarithm) is E8.jump_delay",
