@@ -19,13 +19,13 @@ def log_log_slope(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def crossing_times(times: np.ndarray, strength: np.ndarray, level: np.ndarray) -> np.ndarray:
-    """First time each trajectory (last axis: time) reaches its level, linearly interpolated; +inf where it never does
-    within the times given (right-censored: the time is a lower bound, not a divergence); NaN where the trajectory
-    itself is not finite (diverged)."""
+    """First time each trajectory (last axis: time) reaches its level, linearly interpolated; the first time where it
+    starts at or above the level; +inf where it never reaches it within the times given (right-censored: the time is a
+    lower bound, not a divergence); NaN where the trajectory itself is not finite (diverged)."""
     level = np.asarray(level)[..., None]
     above = strength >= level
     first = np.where(above.any(axis=-1), above.argmax(axis=-1), -1)
-    out = np.where(np.isfinite(strength).all(axis=-1), np.inf, np.nan)
+    out = np.where(np.isfinite(strength).all(axis=-1), np.where(first == 0, times[0], np.inf), np.nan)
     for idx in zip(*np.nonzero(first > 0)):
         j = first[idx]
         u_lo, u_hi = strength[idx][j - 1], strength[idx][j]
