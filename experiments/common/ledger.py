@@ -71,7 +71,7 @@ class Claim:
     cell: tuple[str, ...]  # the columns that identify one prediction (seeds are averaged)
     predict: Callable[[Cells], np.ndarray]  # theory's value for each cell
     tolerance: Callable[[Cells, np.ndarray], np.ndarray]  # (cells, predicted) -> allowed |error|
-    rationale: str  # why this tolerance, stated before measuring
+    rationale: str  # why this tolerance (when it took its form: paper/declared.py reads git)
     source: str  # where the prediction comes from
     kind: str  # KINDS: "prediction" (a theory's value the measurement could contradict), "consistency" (an identity), "map"
     select: Callable[[Cells], pd.Series] = lambda cells: pd.Series(True, index=cells.index)  # cells covered

@@ -1,5 +1,5 @@
 """E6's claims: T8's separable fraction and half point (Cover), the loss's bits bound, and the mixture's separable
-fraction stated before measuring (paper section "Measurements on the dial", E6; machinery: experiments/common/ledger.py)."""
+fraction, a prediction of ours (paper section "Measurements on the dial", E6; machinery: experiments/common/ledger.py)."""
 import math
 from functools import cache
 
@@ -29,7 +29,7 @@ def expected_half_point(cells: Cells) -> np.ndarray:
 
 
 def rule_leaves_one_direction(cells: Cells) -> np.ndarray:
-    """E6's mixture, predicted before measuring: once the unit holds the rule, the rule's facts cost it one direction
+    """E6's mixture, a prediction with no free parameter: once the unit holds the rule, the rule's facts cost it one direction
     (t) and nothing more, so the labelling is separable when the random facts, Binomial(P, 1 - rho) of them, are
     separable by the N - 1 weights left: E F(P_random, N - 1), Cover's fraction averaged over the binomial count."""
     out = []
@@ -67,9 +67,9 @@ CLAIMS = (
     Claim("E6.mixture_separable_fraction", "E6", "capacity", "mixture_separated_fraction", CELL + ("rho",),
           predict=rule_leaves_one_direction, tolerance=binomial_standard_errors(STANDARD_ERRORS),
           rationale="Wilson's interval at 4 standard errors around the measured count of the seeds x labellings fits "
-                    "(binomial_standard_errors); no bias term: the prediction is a heuristic (the rule costs one "
-                    "direction), stated before measuring, and its failure would be the finding; 0 < rho < 1 and P > N "
+                    "(binomial_standard_errors); no bias term: the prediction is a heuristic with no free parameter (the rule costs one "
+                    "direction), and its failure would be the finding; 0 < rho < 1 and P > N "
                     "only (rho = 0 is Cover's count itself; rho = 1 and P <= N are always separable)",
-          source="stated here before measuring (E6)", kind="prediction",
+          source="stated here (E6)", kind="prediction",
           select=lambda c: middle(c) & (c["points"] > c["weights"])),
 )
