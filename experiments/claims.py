@@ -5,14 +5,17 @@ The claims are declared in each experiment's folder (experiments/<name>/claims.p
 taken here in the registry's order (experiments/registry.py); the machinery that evaluates them is
 experiments/common/ledger.py.
 
-    python -m experiments.claims --out results/claims.csv results/loss_floor/*.csv results/gradient_noise/*.csv ...
+    python -m experiments.claims --out results/claims.csv --audit results/resolving_power.csv results/loss_floor/*.csv ...
+
+Beside the ledger it writes the falsifiability audit, one row per family (experiments/common/audit.py).
 """
 import argparse
 from importlib import import_module
 from pathlib import Path
 
 from experiments.common.io import atomic_path
-from experiments.common.ledger import ledger, read_tables
+from experiments.common.audit import audited
+from experiments.common.ledger import read_tables
 from experiments.registry import EXPERIMENTS
 
 CLAIMS = tuple(claim for experiment in EXPERIMENTS for claim in import_module(experiment.claims).CLAIMS)
@@ -21,12 +24,14 @@ CLAIMS = tuple(claim for experiment in EXPERIMENTS for claim in import_module(ex
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--audit", type=Path, required=True, help="the resolving power of each family (CSV)")
     parser.add_argument("results", type=Path, nargs="+", help="tidy results tables (CSV)")
     args = parser.parse_args()
-    table = ledger(read_tables(args.results), CLAIMS)
-    with atomic_path(args.out) as tmp:
-        table.to_csv(tmp, index=False, float_format="%.8g")
-    print(table.groupby("claim")["verdict"].value_counts().unstack(fill_value=0).to_string())
+    table, audit = audited(read_tables(args.results), CLAIMS)
+    for frame, path in ((table, args.out), (audit, args.audit)):
+        with atomic_path(path) as tmp:
+            frame.to_csv(tmp, index=False, float_format="%.8g")
+    print(audit.to_string(index=False))
 
 
 if __name__ == "__main__":

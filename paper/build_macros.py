@@ -13,7 +13,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from experiments.common.io import write_text_atomic
-from experiments.common.ledger import STANDARD_ERRORS
+from experiments.common.audit import DELTAS, FAMILY_LEVEL, TARGET
+from experiments.common.ledger import BIAS_CAP, MIN_SEEDS, RESOLUTION, STANDARD_ERRORS
 from experiments.common.stats import CONFIDENCE, t_tail
 from experiments.e1_loss_floor.claims import T3_VALIDITY
 from experiments.e4_deep_linear.claims import CRITICAL_WINDOW_EXPONENT, THRESHOLD_WINDOW
@@ -39,6 +40,12 @@ CONSTANTS = {  # macro -> value, each defined once in the code
     "ThresholdWindow": f"{THRESHOLD_WINDOW:g}",  # BBP's critical window, in units of d^(-1/3) (experiments/e4_deep_linear/claims.py)
     "ThresholdWindowExponent": f"-{Fraction(CRITICAL_WINDOW_EXPONENT).limit_denominator(12)}",  # that -1/3
     "StandardErrors": f"{STANDARD_ERRORS:g}",  # k, the standard errors of a claim's tolerance (experiments/common/ledger.py)
+    "ResolutionPercent": f"{100 * RESOLUTION:g}",  # a prediction cell that cannot detect this error is inconclusive (ledger.py)
+    "MinSeeds": f"{MIN_SEEDS}",  # fewer surviving seeds leave a cell inconclusive (ledger.py)
+    "BiasCapPercent": f"{100 * BIAS_CAP:g}",  # the cap of a remaining bias bound, per cent of the prediction (ledger.py)
+    "TargetPercent": f"{100 * TARGET:g}",  # the resolving power every genuine family should reach (audit.py)
+    "FamilyLevelPercent": f"{100 * FAMILY_LEVEL:g}",  # a right family fails by chance at most this often (audit.py)
+    "AuditDeltas": ", ".join(f"{100 * d:g}" for d in DELTAS[:-1]) + f" and {100 * DELTAS[-1]:g}",  # the audit's errors, per cent
     "WidthLowPercent": f"{100 * WIDTH_MARGIN:g}",  # E4 times a transition from this per cent of the final strength
     "WidthHighPercent": f"{100 * (1 - WIDTH_MARGIN):g}",  # to this one (experiments/e4_deep_linear/spec.py)
     "EEightHorizonFactor": f"{HORIZON_FACTOR:g}",  # E8 trains to this many times the jump at rho = 1 (experiments/e8_modular_addition/spec.py)

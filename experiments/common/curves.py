@@ -1,4 +1,4 @@
-"""What the experiments read off their curves: power-law slopes (E3, E5), crossing times (E4), the jump (E8).
+"""What the experiments read off their curves: power-law slopes (E3, E5), crossing times (E4, censored), the jump (E8).
 
 Only numpy, so that the ledger, the figures and the macros load without torch (a figure's edit
 rebuilds in a few seconds; README "The benchmark").
@@ -19,11 +19,13 @@ def log_log_slope(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def crossing_times(times: np.ndarray, strength: np.ndarray, level: np.ndarray) -> np.ndarray:
-    """First time each trajectory (last axis: time) reaches its level, linearly interpolated; NaN if never."""
+    """First time each trajectory (last axis: time) reaches its level, linearly interpolated; the first time where it
+    starts at or above the level; +inf where it never reaches it within the times given (right-censored: the time is a
+    lower bound, not a divergence); NaN where the trajectory itself is not finite (diverged)."""
     level = np.asarray(level)[..., None]
     above = strength >= level
     first = np.where(above.any(axis=-1), above.argmax(axis=-1), -1)
-    out = np.full(first.shape, np.nan)
+    out = np.where(np.isfinite(strength).all(axis=-1), np.where(first == 0, times[0], np.inf), np.nan)
     for idx in zip(*np.nonzero(first > 0)):
         j = first[idx]
         u_lo, u_hi = strength[idx][j - 1], strength[idx][j]

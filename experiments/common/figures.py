@@ -1,7 +1,8 @@
 """What every figure shares: its command line, reading results, the look, and saving atomically.
 
 Theory is drawn as lines, measurements as points with 95% intervals over seeds.  Runs that
-diverged (NaN or infinite values) are never drawn: a panel that lost any says how many, in red.
+diverged (NaN or infinite values), and censored times (+inf where the figure's summary says so: a level never reached
+within the steps), are never drawn: a panel that lost any says how many of each, in red.
 """
 import argparse
 from pathlib import Path
@@ -40,21 +41,23 @@ def color(i: int, n: int):
 def points(ax, summary: pd.DataFrame, x: str, **style) -> None:
     """Means over seeds with their 95% intervals (a summary from experiments.common.stats.summarise)."""
     note_diverged(ax, int(summary["n_diverged"].sum()))
+    note_diverged(ax, int(summary["n_censored"].sum()), "censored")
     summary = summary[summary["n_seeds"] > 0]
     err = [summary["mean"] - summary["ci_low"], summary["ci_high"] - summary["mean"]]
     ax.errorbar(summary[x], summary["mean"], yerr=err, linestyle="none", markersize=3.5, capsize=1.5, **style)
 
 
-def note_diverged(ax, runs: int) -> None:
-    """Add ``runs`` to the panel's count of diverged runs left out, shown in its lower left corner."""
+def note_diverged(ax, runs: int, what: str = "diverged") -> None:
+    """Add ``runs`` to the panel's count of diverged (or censored: never reached their level within the steps) runs
+    left out, shown in its lower left corner."""
     if runs == 0:
         return
     note = next((t for t in ax.texts if t.get_gid() == "diverged"), None)
     if note is None:
         note = ax.text(0.02, 0.02, "", transform=ax.transAxes, gid="diverged", color="red", fontsize=6.5)
-        note.runs = 0
-    note.runs += runs
-    note.set_text(f"{note.runs} diverged run{'s' if note.runs > 1 else ''} not shown")
+        note.runs = {}
+    note.runs[what] = note.runs.get(what, 0) + runs
+    note.set_text(", ".join(f"{n} {kind} run{'s' if n > 1 else ''}" for kind, n in note.runs.items()) + " not shown")
 
 
 def save(fig, out: Path) -> None:

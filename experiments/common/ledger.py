@@ -1,26 +1,39 @@
 """The ledger's machinery: a claim, its tolerance, and its evaluation cell by cell (paper section "Claims ledger").
 
 Each experiment declares its claims in experiments/<name>/claims.py; experiments/claims.py evaluates them all, in
-the order of the paper, into results/claims.csv.  A cell (one prediction) passes when |measured - predicted| <=
-tolerance, where "measured" is the mean over seeds; ``statistic`` is that error divided by the tolerance, so
-|statistic| <= 1 passes.  Runs that diverged (a NaN or infinite measurement) are left out of the mean and counted in
-``n_diverged``; a cell whose every run diverged has no measurement and fails.
-A prediction's tolerance is ``standard_errors(k, bias=...)``: k standard errors of the cell's mean over seeds plus a
-bias bound computed from the theory (an exact finite-size value minus the asymptotic one, or the next term of an
-expansion), both stated in the claim's rationale; a fixed fraction only where such a bound justifies it.
-Config settings that a bias needs (a learning rate, a noise variance) reach the cells from the manifest beside each
-results table (read_tables); ``grid`` hands a fitted quantity's grid to predict and tolerance.
+the order of the paper, into results/claims.csv, and audits them (experiments/common/audit.py).  ``measured`` is the
+mean over seeds and ``statistic`` is (measured - predicted) / tolerance.  A cell has one of three verdicts:
 
-Each claim has a ``kind``: "prediction", a theory's value that the measurement could contradict, or
-"consistency", an identity of the measurement itself (it checks the code and the pipeline, not a theory).
-The abstract, the summary table and the pass counts speak of predictions.
+- "inconclusive" when it cannot decide: fewer than MIN_SEEDS surviving seeds or fewer than half its runs, an
+  undefined (NaN) tolerance, or, for a prediction, a resolving power (``detectable``) worse than RESOLUTION;
+  a cell with censored runs (a time that never came within the steps, a lower bound) decides only a measurement
+  above the prediction (the censored runs could only raise the mean);
+- "fail" when |statistic| > 1 (a decided cell: a wide tolerance that is still exceeded is a failure);
+- "pass" otherwise.  Inconclusive never counts as a pass.
 
-``detectable`` is the power of a cell: the smallest relative deviation delta of the prediction that the cell
-would detect, i.e. a wrong theory predicting p(1 + delta) instead of p, against a measurement equal to p, gets
-|statistic| > 1.  For a tolerance that does not depend on the prediction this is tolerance / |p|.  Where it
-does (a bias proportional to p, r|p|), the tolerance is evaluated at the wrong prediction: the threshold for a
-deviation up is (tol_0/|p| + r)/(1 - r) and down (tol_0/|p| + r)/(1 + r); ``detectable`` is the larger, so
-every deviation at least that large is detected whatever its sign (detectable_deviation).  It is NaN where p = 0.
+Runs whose measurement is NaN or infinite (training diverged) are left out of the mean and counted in ``n_diverged``;
+where a claim says its quantity is ``censored``, a +inf is a run that never reached its threshold, counted in
+``n_censored``.  A prediction's tolerance is ``standard_errors(k)``: k standard errors of the cell's mean over seeds
+plus the rounding floor of the measured dtype (ROUNDING); a proportion's is ``binomial_standard_errors(k)``, Wilson's
+score interval at k from the measured count, never the binomial error at the predicted proportion.  ``chance`` is
+the probability that a right theory fails the cell by chance (the tolerance's tail), which calibrates the family
+verdicts (audit.py).  No tolerance term is computed from the formula under test: the falsifiability audit scales
+the prediction by 1 +- delta and re-evaluates the tolerance at the scaled prediction, so a tolerance that moved
+with the formula would show as a family that rejects nothing.  Config settings (a learning rate, a noise variance)
+reach the cells from the manifest beside each results table (read_tables); ``grid`` hands a fitted quantity's grid
+to predict and tolerance.
+
+Each claim has a ``kind``: "prediction", a theory's value that the measurement could contradict; "consistency", an
+identity of the measurement itself (it checks the code and the pipeline, not a theory); or "map", a comparison or a
+boundary (E7's naive and continued lines, T3's breakdown, E9's structure limit under frozen noise) expected to fail
+somewhere, whose cells may repeat another family's measurement.  The abstract, the summary table and the pass counts
+speak of predictions only.
+
+``detectable`` is the resolving power of a cell: the smallest relative deviation delta of the prediction that the
+cell would detect, i.e. a wrong theory predicting p(1 + delta) instead of p, against a measurement equal to p, gets
+|statistic| > 1.  For a tolerance that does not depend on the prediction this is tolerance / |p|; where it does, the
+tolerance is evaluated at the wrong prediction, for each sign, and the larger threshold is kept
+(detectable_deviation).  It is NaN where p = 0.
 """
 import json
 from dataclasses import dataclass
@@ -30,16 +43,23 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from experiments.common.stats import summarise, t_quantile
+from experiments.common.stats import normal_tail, summarise, t_quantile, t_tail, wilson_interval
 
-COLUMNS = ["claim", "kind", "experiment", "params", "predicted", "measured", "ci_low", "ci_high", "n_seeds", "n_diverged", "statistic",
-           "detectable", "verdict", "source"]
+COLUMNS = ["claim", "kind", "experiment", "params", "predicted", "asymptotic", "measured", "ci_low", "ci_high", "n_seeds", "n_diverged",
+           "n_censored", "statistic", "detectable", "chance", "verdict", "source"]
+VERDICTS = ("pass", "fail", "inconclusive")
 
-KINDS = ("prediction", "consistency")
+KINDS = ("prediction", "consistency", "map")
 
 Cells = pd.DataFrame  # one row per prediction, with the cell's parameter columns
 
 STANDARD_ERRORS = 4  # k: the standard errors of the mean over seeds in a tolerance, for every claim here
+RESOLUTION = 0.20  # a prediction cell that cannot detect a 20% error of its theory is inconclusive
+MIN_SEEDS = 3  # fewer surviving seeds (or fewer than half the runs) leave a cell inconclusive
+BIAS_CAP = 0.05  # a bias bound that remains (derived apart from the formula under test) is capped at this fraction of the prediction
+# The rounding floor, relative, of a mean of the measured dtype: float32 about 8 ulps (2^-20; a mean of float32 values
+# is exact to a few ulps: T2's pure-noise minibatch norm at B = 1 measures 0.89999995 for 0.9), float64 1e-12.
+ROUNDING = {"float32": 2.0**-20, "float64": 1e-12}
 
 
 @dataclass(frozen=True)
@@ -51,14 +71,17 @@ class Claim:
     cell: tuple[str, ...]  # the columns that identify one prediction (seeds are averaged)
     predict: Callable[[Cells], np.ndarray]  # theory's value for each cell
     tolerance: Callable[[Cells, np.ndarray], np.ndarray]  # (cells, predicted) -> allowed |error|
-    rationale: str  # why this tolerance, stated before measuring
+    rationale: str  # why this tolerance (when it took its form: paper/declared.py reads git)
     source: str  # where the prediction comes from
-    kind: str  # KINDS: "prediction" (a theory's value the measurement could contradict) or "consistency" (an identity)
+    kind: str  # KINDS: "prediction" (a theory's value the measurement could contradict), "consistency" (an identity), "map"
     select: Callable[[Cells], pd.Series] = lambda cells: pd.Series(True, index=cells.index)  # cells covered
     reference: str | None = None  # a quantity holding theory's value per run on that run's own data: its mean is column "reference"
     grid: str | tuple[str, str] | None = None  # column, or (column, quantity): the column's distinct values (on that
     # quantity's rows), the grid a fitted quantity used, reach predict and tolerance as the cells' column "grid"
     upper_bound: bool = False  # the prediction bounds the measurement from above: only a measurement above it counts against
+    asymptotic: Callable[[Cells], np.ndarray] | None = None  # the law the text states, where the prediction is its finite-size value
+    dtype: str = "float32"  # the measurement's floating-point type (ROUNDING): float32 for the training runs
+    censored: bool = False  # the quantity is a time whose +inf means "never within the steps" (a lower bound), not a divergence
 
 
 def absolute(tol: float):
@@ -69,15 +92,35 @@ def relative(tol: float):
     return lambda cells, predicted: tol * np.abs(predicted)
 
 
-FLOAT64_ROUNDING = 1e-12  # relative: a mean of up to 10^4 float64 values is exact to about this; a smaller difference is rounding
+def rounding(cells: Cells, predicted: np.ndarray) -> np.ndarray:
+    """The floor below which a difference is rounding of the measured dtype (the cells' column ``rounding``, set by
+    evaluate from the claim's dtype; float64's where a tolerance is evaluated on cells without it)."""
+    floor = cells["rounding"].to_numpy(float) if "rounding" in cells else ROUNDING["float64"]
+    return floor * np.abs(predicted)
 
 
 def standard_errors(count: float, bias: Callable[[Cells, np.ndarray], np.ndarray] = lambda cells, predicted: 0.0):
-    """bias(cells, predicted) plus ``count`` standard errors of the mean over seeds (read off the cell's 95% interval),
-    plus float64 rounding: where every seed measures the same value (a spread of 0), a difference of 1e-16 is no failure."""
+    """``count`` standard errors of the mean over seeds (read off the cell's 95% interval) plus the rounding floor of
+    the measured dtype.  ``bias`` is kept for a bound derived independently of the formula under test (capped by its
+    claim at a stated fraction of the prediction); none of this ledger's predictions needs one."""
     def tolerance(cells: Cells, predicted: np.ndarray) -> np.ndarray:
         t = np.array([t_quantile(int(n) - 1) if n > 1 else np.nan for n in cells["n_seeds"]])
-        return bias(cells, predicted) + count * (cells["ci_high"] - cells["mean"]).to_numpy() / t + FLOAT64_ROUNDING * np.abs(predicted)
+        return bias(cells, predicted) + count * (cells["ci_high"] - cells["mean"]).to_numpy() / t + rounding(cells, predicted)
+    tolerance.chance = lambda cells: np.array([t_tail(int(n) - 1, count) if n > 1 else np.nan for n in cells["n_seeds"]])
+    return tolerance
+
+
+def binomial_standard_errors(count: float):
+    """A fraction F over the seeds x labellings fits of a cell, each labelling separable or not independently:
+    Wilson's score interval at ``count`` standard errors around the measured count (stats.wilson_interval); the
+    tolerance is the distance from the measurement to the interval's end on the prediction's side.  Never taken at
+    the predicted F, where it would vanish at F = 0 or 1."""
+    def tolerance(cells: Cells, predicted: np.ndarray) -> np.ndarray:
+        trials = (cells["n_seeds"] * cells["labellings"]).to_numpy(float)
+        measured = cells["mean"].to_numpy(float)
+        low, high = wilson_interval(measured * trials, trials, count)
+        return np.where(predicted >= measured, high - measured, measured - low) + rounding(cells, predicted)
+    tolerance.chance = lambda cells: np.full(len(cells), normal_tail(count))
     return tolerance
 
 
@@ -89,16 +132,6 @@ def config_scalars(cells: Cells, *names: str) -> list[np.ndarray]:
 def grid_of(cells: Cells) -> np.ndarray:
     """The grid the cell's exponent or crossing was fitted on (the claim's ``grid`` column)."""
     return np.asarray(cells["grid"].iloc[0], float)
-
-
-def binomial_standard_errors(count: float):
-    """``count`` binomial standard errors of a fraction F over the seeds x labellings fits of a cell: given its
-    points, each labelling is separable with probability F exactly (Cover's count holds for any points in
-    general position), independently."""
-    def tolerance(cells: Cells, predicted: np.ndarray) -> np.ndarray:
-        f = np.clip(predicted, 0.0, 1.0)
-        return count * np.sqrt(f * (1 - f) / (cells["n_seeds"] * cells["labellings"]).to_numpy(float))
-    return tolerance
 
 
 def middle(cells: Cells) -> pd.Series:
@@ -116,13 +149,18 @@ def linear(cells: Cells) -> pd.Series:
     return cells["model"] == "linear"
 
 
-def evaluate(claim: Claim, results: pd.DataFrame) -> pd.DataFrame:
-    """The ledger rows of one claim: one per cell that it covers."""
+def claim_cells(claim: Claim, results: pd.DataFrame) -> tuple[Cells, list[str]]:
+    """The cells a claim covers, summarised over seeds, with its grid, reference and rounding columns; and the names of
+    the columns that identify a cell."""
     if claim.kind not in KINDS:
         raise ValueError(f"claim {claim.id}: kind {claim.kind!r} is not one of {KINDS}")
+    if claim.dtype not in ROUNDING:
+        raise ValueError(f"claim {claim.id}: dtype {claim.dtype!r} is not one of {tuple(ROUNDING)}")
     rows = results[results["quantity"] == claim.quantity]
     cell = [c for c in claim.cell if c in rows.columns]
-    cells = summarise(rows, cell)
+    cells = summarise(rows, cell, censored=claim.censored)
+    if cells.empty:  # no run measured the quantity
+        return cells, cell
     if claim.grid:
         column, quantity = (claim.grid, None) if isinstance(claim.grid, str) else claim.grid
         on = results if quantity is None else results[results["quantity"] == quantity]
@@ -132,34 +170,71 @@ def evaluate(claim: Claim, results: pd.DataFrame) -> pd.DataFrame:
     if claim.reference:
         reference = summarise(results[results["quantity"] == claim.reference], cell)[cell + ["mean"]]
         cells = cells.merge(reference.rename(columns={"mean": "reference"}), on=cell, how="left")
-    if cells.empty:  # no run measured the quantity
-        return pd.DataFrame(columns=COLUMNS)
-    cells = cells[np.asarray(claim.select(cells), dtype=bool)].reset_index(drop=True)
-    if cells.empty:
-        return pd.DataFrame(columns=COLUMNS)
-    predicted = np.asarray(claim.predict(cells), dtype=float)
+    cells["rounding"] = ROUNDING[claim.dtype]
+    return cells[np.asarray(claim.select(cells), dtype=bool)].reset_index(drop=True), cell
+
+
+def judge(claim: Claim, cells: Cells, predicted: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """statistic, detectable and verdict (module docstring) of each cell against ``predicted``."""
     tolerance = np.asarray(claim.tolerance(cells, predicted), dtype=float)
-    error = cells["mean"].to_numpy() - predicted
+    error = cells["mean"].to_numpy(float) - predicted
+    censored = cells["n_censored"].to_numpy() > 0
     if claim.upper_bound:
         error = np.maximum(error, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         statistic = np.where(error == 0, 0.0, error / tolerance)  # an exact match passes even where the tolerance is 0
     detectable = detectable_deviation(claim, cells, predicted)
-    passed = np.abs(statistic) <= 1  # NaN (no finite measurement) fails
+    decided = decidable(cells, statistic)
+    fail = decided & ((statistic > 1) | ((statistic < -1) & ~censored))  # censored runs only ever raise the mean
+    unresolved = ~(detectable <= RESOLUTION) if claim.kind == "prediction" else np.zeros(len(cells), bool)
+    passed = decided & ~fail & ~censored & ~unresolved
+    return statistic, detectable, np.where(fail, "fail", np.where(passed, "pass", "inconclusive"))
+
+
+def decidable(cells: Cells, statistic: np.ndarray) -> np.ndarray:
+    """The cells that can pass or fail at all: MIN_SEEDS surviving seeds and at least half the runs, and a defined
+    statistic (an infinite one, a miss of an exact tolerance, decides)."""
+    n = cells["n_seeds"].to_numpy()
+    runs = n + cells["n_diverged"].to_numpy() + cells["n_censored"].to_numpy()
+    return (n >= MIN_SEEDS) & (2 * n >= runs) & ~np.isnan(statistic)
+
+
+def chance_failures(claim: Claim, cells: Cells, statistic: np.ndarray) -> np.ndarray:
+    """The probability that a right theory fails each cell by chance: the tolerance's tail (0 for an exact one); NaN
+    for a cell that can neither pass nor fail (decidable), which the family's calibration leaves out."""
+    rate = getattr(claim.tolerance, "chance", None)
+    chance = np.asarray(rate(cells), float) if rate else np.zeros(len(cells))
+    return np.where(decidable(cells, statistic), chance, np.nan)
+
+
+def evaluate(claim: Claim, results: pd.DataFrame) -> pd.DataFrame:
+    """The ledger rows of one claim: one per cell that it covers."""
+    cells, cell = claim_cells(claim, results)
+    if cells.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    return rows(claim, cells, cell, np.asarray(claim.predict(cells), dtype=float))
+
+
+def rows(claim: Claim, cells: Cells, cell: list[str], predicted: np.ndarray) -> pd.DataFrame:
+    """The ledger rows of a claim's cells against its predictions."""
+    statistic, detectable, verdict = judge(claim, cells, predicted)
     return pd.DataFrame({
         "claim": claim.id,
         "kind": claim.kind,
         "experiment": claim.experiment,
         "params": [json.dumps({c: _plain(v) for c, v in zip(cell, values)}) for values in cells[cell].itertuples(index=False)],
         "predicted": predicted,
+        "asymptotic": np.asarray(claim.asymptotic(cells), dtype=float) if claim.asymptotic else np.nan,
         "measured": cells["mean"],
         "ci_low": cells["ci_low"],
         "ci_high": cells["ci_high"],
         "n_seeds": cells["n_seeds"],
         "n_diverged": cells["n_diverged"],
+        "n_censored": cells["n_censored"],
         "statistic": statistic,
         "detectable": detectable,
-        "verdict": np.where(passed, "pass", "fail"),
+        "chance": chance_failures(claim, cells, statistic),
+        "verdict": verdict,
         "source": claim.source,
     })
 

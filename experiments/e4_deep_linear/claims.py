@@ -38,23 +38,26 @@ def t6_premise(cells: Cells) -> pd.Series:
     return pd.Series(mode_sampling_sd(cells) <= cells["rho"] * cells["singular_value"] / 4, index=cells.index)
 
 
-def half_time_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
-    """|discrete-step half time - flow half time| at rho s, plus the convexity bias of the half time in the sampled
-    strength: (t(rho s + sd) + t(rho s - sd))/2 - t(rho s) for the sampling sd of mode_sampling_sd."""
-    r, s, u0, lr, steps = config_scalars(cells, "rho", "singular_value", "init", "learning_rate", "steps")
-    discrete, _ = discrete_mode(r * s, u0, lr, steps)
-    sd = mode_sampling_sd(cells)
-    flow = mixture_half_time(r, s, u0)
+def sampled(value, cells: Cells) -> np.ndarray:
+    """E[value(theta)] over the mode's sampled strength theta = rho s +- sd (mode_sampling_sd), by the two-point rule
+    (exact for a quadratic value of a symmetric theta): what T6 says about a mode of the experiment's finite n."""
+    theta, sd = (cells["rho"] * cells["singular_value"]).to_numpy(float), mode_sampling_sd(cells)
     with np.errstate(invalid="ignore"):
-        convexity = (mixture_half_time(1.0, r * s + sd, u0) + mixture_half_time(1.0, r * s - sd, u0)) / 2 - flow
-    return np.abs(discrete - flow) + np.abs(convexity)
+        return (np.asarray(value(theta + sd), float) + np.asarray(value(theta - sd), float)) / 2
 
 
-def unconverged(cells: Cells, predicted: np.ndarray) -> np.ndarray:
-    """rho s minus the strength a mode of rho s reaches in the experiment's steps (discrete_mode): the final map is
-    the least-squares map, unbiased for rho W*, only once training has converged."""
+def half_time(cells: Cells) -> np.ndarray:
+    """T6's half time for the experiment as run: the mode under gradient descent with its step (discrete_mode) at its
+    sampled strength (sampled)."""
+    u0, lr, steps = config_scalars(cells, "init", "learning_rate", "steps")
+    return sampled(lambda theta: discrete_mode(theta, u0, lr, steps)[0], cells)
+
+
+def final_strength(cells: Cells) -> np.ndarray:
+    """T6's strength after the experiment's steps of gradient descent (discrete_mode) at rho s: the least-squares map,
+    unbiased for rho W*, as far as training has converged."""
     r, s, u0, lr, steps = config_scalars(cells, "rho", "singular_value", "init", "learning_rate", "steps")
-    return np.abs(r * s - discrete_mode(r * s, u0, lr, steps)[1])
+    return discrete_mode(r * s, u0, lr, steps)[1]
 
 
 @cache
@@ -66,25 +69,23 @@ def gd_crossings(rho_s: float, initial: float, learning_rate: float, fractions: 
     return crossing_times(learning_rate * np.arange(steps + 1), np.broadcast_to(path, (len(fractions), steps + 1)), rho_s * np.asarray(fractions))
 
 
-def width_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
-    """|discrete-step width - T6's flow width| at rho s, plus the width's convexity in the sampled strength
-    (w(rho s + sd) + w(rho s - sd))/2 - w(rho s), sd from mode_sampling_sd."""
-    r, s, u0, lr = config_scalars(cells, "rho", "singular_value", "init", "learning_rate")
-    width = lambda theta: saxe_transition_width(theta, WIDTH_MARGIN * theta)
-    discrete = np.array([np.diff(gd_crossings(*cell, (WIDTH_MARGIN, 1 - WIDTH_MARGIN)))[0] for cell in zip(r * s, u0, lr)])
-    sd = mode_sampling_sd(cells)
-    return np.abs(discrete - width(r * s)) + np.abs((width(r * s + sd) + width(r * s - sd)) / 2 - width(r * s))
+def transition_width(cells: Cells) -> np.ndarray:
+    """T6's width for the experiment as run: the discrete-step time from WIDTH_MARGIN to 1 - WIDTH_MARGIN of the final
+    strength (gd_crossings), at the sampled strength (sampled)."""
+    u0, lr = config_scalars(cells, "init", "learning_rate")
+    return sampled(lambda theta: np.array([np.diff(gd_crossings(t, u, eta, (WIDTH_MARGIN, 1 - WIDTH_MARGIN)))[0] if t > u else np.nan
+                                           for t, u, eta in zip(theta, u0, lr)]), cells)
 
 
-def onset_slope_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
-    """|the slope against ln(1/u0), over the cell's u0 grid, of the discrete-step half times - 1/(2 rho s)| (it holds
-    ln(rho s - u0) and the step's shift), plus the slope's convexity in the sampled strength, as width_bias."""
-    r, s, lr = config_scalars(cells, "rho", "singular_value", "learning_rate")
-    inits, flow = grid_of(cells), 1 / (2 * r * s)
-    halves = np.array([[gd_crossings(theta, u0, eta, (0.5,))[0] for theta, eta in zip(r * s, lr)] for u0 in inits])  # (inits, cells)
-    slopes = np.polyfit(np.log(1 / inits), halves, 1)[0]
-    sd = mode_sampling_sd(cells)
-    return np.abs(slopes - flow) + np.abs((1 / (2 * (r * s + sd)) + 1 / (2 * (r * s - sd))) / 2 - flow)
+def onset_slope(cells: Cells) -> np.ndarray:
+    """T6's onset slope for the experiment as run: the least-squares slope against ln(1/u0), over the cell's u0 grid, of
+    the discrete-step half times (gd_crossings), at the sampled strength (sampled)."""
+    lr, inits = config_scalars(cells, "learning_rate")[0], grid_of(cells)
+
+    def slope(theta: np.ndarray) -> np.ndarray:
+        halves = np.array([[gd_crossings(t, u0, eta, (0.5,))[0] if t > u0 else np.nan for t, eta in zip(theta, lr)] for u0 in inits])
+        return np.polyfit(np.log(1 / inits), np.where(np.isfinite(halves), halves, 0.0), 1)[0] * np.where(np.isfinite(halves).all(axis=0), 1.0, np.nan)
+    return sampled(slope, cells)
 
 
 CRITICAL_WINDOW_EXPONENT = 1 / 3  # BBP's critical window at finite d is d^(-1/3) wide
@@ -108,14 +109,13 @@ def below_threshold(cells: Cells) -> pd.Series:
     return pd.Series(theta <= a * (1 - THRESHOLD_WINDOW * cells["dimension"].to_numpy(float) ** -CRITICAL_WINDOW_EXPONENT), index=cells.index)
 
 
-def kept_strength_bias(cells: Cells, predicted: np.ndarray) -> np.ndarray:
-    """|kept strength at the exact noise scale - at the asymptotic one|: the fit's noise entries have variance
-    sigma_eff^2/(n - d - 1) (the inverse Wishart's mean), and the mixture's x-dependent noise adds
-    2 rho (1 - rho) s^2 / d^2 to their mean (Gaussian fourth moments along the mode)."""
-    theta, a = threshold_cells(cells)
+def finite_noise_scale(cells: Cells) -> np.ndarray:
+    """The noise scale at the experiment's finite n: the fit's noise entries have variance sigma_eff^2/(n - d - 1) (the
+    inverse Wishart's mean), and the mixture's x-dependent noise adds 2 rho (1 - rho) s^2 / d^2 to their mean (Gaussian
+    fourth moments along the mode)."""
+    _, a = threshold_cells(cells)
     r, s, n, d = config_scalars(cells, "rho", "singular_value", "samples", "dimension")
-    exact = np.sqrt((a**2 * n + 2 * r * (1 - r) * s**2 / d) / (n - d - 1))
-    return np.abs(kept_strength(theta, exact) - kept_strength(theta, a))
+    return np.sqrt((a**2 * n + 2 * r * (1 - r) * s**2 / d) / (n - d - 1))
 
 
 def random_direction_projection(cells: Cells, predicted: np.ndarray) -> np.ndarray:
@@ -127,42 +127,47 @@ def random_direction_projection(cells: Cells, predicted: np.ndarray) -> np.ndarr
 
 CLAIMS = (
     Claim("T6.mixture_half_time", "E4", "deep_linear", "half_time", CELL,
-          predict=lambda c: mixture_half_time(c["rho"], c["singular_value"], c["init"]), tolerance=standard_errors(STANDARD_ERRORS, bias=half_time_bias),
-          rationale="4 standard errors over seeds + the discrete step's shift of the half time and the convexity bias of "
-                    "the half time in the sampled strength (half_time_bias); modes within T6's population premise (t6_premise)",
+          predict=half_time, asymptotic=lambda c: mixture_half_time(c["rho"], c["singular_value"], c["init"]),
+          tolerance=standard_errors(STANDARD_ERRORS), censored=True,
+          rationale="4 standard errors over seeds, nothing else: the prediction is T6 for the experiment as run, its mode "
+                    "under gradient descent with the experiment's step at the sampled strength (half_time); the flow's "
+                    "(1/(2 rho s)) ln((rho s - u0)/u0) is shown beside it; modes within T6's population premise (t6_premise)",
           source="Saxe et al. 2014; rho-delay derived here (T6)", kind="prediction", select=t6_premise),
     Claim("T6.mixture_final_strength", "E4", "deep_linear", "final_strength", CELL,
-          predict=lambda c: c["rho"] * c["singular_value"], tolerance=standard_errors(STANDARD_ERRORS, bias=unconverged),
-          rationale="4 standard errors over seeds + what training leaves unlearned in its steps (unconverged): the final "
-                    "map is the least-squares map, an unbiased estimate of rho W*",
+          predict=final_strength, asymptotic=lambda c: c["rho"] * c["singular_value"], tolerance=standard_errors(STANDARD_ERRORS),
+          rationale="4 standard errors over seeds: the final map is the least-squares map, an unbiased estimate of rho W*, "
+                    "reached as far as the experiment's steps of gradient descent reach it (final_strength); rho s beside it",
           source="Saxe et al. 2014; rho-delay derived here (T6)", kind="prediction", select=lambda c: c["rho"] < 1),
     Claim("T6.clean_final_strength", "E4", "deep_linear", "final_strength", CELL,
-          predict=lambda c: c["rho"] * c["singular_value"], tolerance=standard_errors(STANDARD_ERRORS, bias=unconverged),
+          predict=final_strength, asymptotic=lambda c: c["rho"] * c["singular_value"], tolerance=standard_errors(STANDARD_ERRORS),
           rationale="as T6.mixture_final_strength; at rho = 1 the labels are W* x exactly, so the least-squares map is W* "
                     "(an identity once training converged)",
           source="identity (T6 at rho = 1)", kind="consistency", select=lambda c: c["rho"] == 1),
     Claim("T6.transition_width", "E4", "deep_linear", "transition_width", CELL,
-          predict=lambda c: saxe_transition_width(c["rho"] * c["singular_value"], WIDTH_MARGIN * c["rho"] * c["singular_value"]),
-          tolerance=standard_errors(STANDARD_ERRORS, bias=width_bias),
-          rationale="4 standard errors over seeds + |the discrete step's width - the flow's| and the width's convexity in the "
-                    "sampled strength (width_bias); one cell per u0: T6's width (1/(rho s)) ln 9 does not depend on u0",
+          predict=transition_width, asymptotic=lambda c: saxe_transition_width(c["rho"] * c["singular_value"], WIDTH_MARGIN * c["rho"] * c["singular_value"]),
+          tolerance=standard_errors(STANDARD_ERRORS), censored=True,
+          rationale="4 standard errors over seeds: the prediction is T6's width for the experiment as run (the discrete "
+                    "step, the sampled strength: transition_width), the flow's (1/(rho s)) ln 9 beside it; one cell per u0",
           source="Saxe et al. 2014; rho-delay derived here (T6)", kind="prediction"),
     Claim("T6.onset_slope", "E4", "deep_linear", "onset_slope", CELL,
-          predict=lambda c: 1 / (2 * c["rho"] * c["singular_value"]), tolerance=standard_errors(STANDARD_ERRORS, bias=onset_slope_bias),
-          rationale="4 standard errors over seeds + |the fitted slope of the discrete step's half times over the u0 grid - "
-                    "1/(2 rho s)| and its convexity in the sampled strength (onset_slope_bias)",
+          predict=onset_slope, asymptotic=lambda c: 1 / (2 * c["rho"] * c["singular_value"]), tolerance=standard_errors(STANDARD_ERRORS),
+          censored=True,
+          rationale="4 standard errors over seeds: the prediction is the fitted slope of T6's discrete-step half times over "
+                    "the cell's u0 grid at the sampled strength (onset_slope), the flow's 1/(2 rho s) beside it",
           source="Saxe et al. 2014; rho-delay derived here (T6)", kind="prediction", grid="init"),
     Claim("T6.noise_threshold_above", "E4", "deep_linear", "threshold_final_strength", CELL,
-          predict=lambda c: kept_strength(*threshold_cells(c)), tolerance=standard_errors(STANDARD_ERRORS, bias=kept_strength_bias),
-          rationale="4 standard errors over seeds + the kept strength's change from the noise scale's exact finite-n "
-                    "variance (kept_strength_bias); cells above BBP's critical window a(1 + 2 d^(-1/3)); the O(1/d) "
-                    "corrections to the outlier and overlaps at finite d are not bounded",
+          predict=lambda c: kept_strength(threshold_cells(c)[0], finite_noise_scale(c)),
+          asymptotic=lambda c: kept_strength(*threshold_cells(c)), tolerance=standard_errors(STANDARD_ERRORS),
+          rationale="4 standard errors over seeds: the kept strength at the noise scale of the experiment's finite n "
+                    "(finite_noise_scale), the asymptotic one beside it; cells above BBP's critical window "
+                    "a(1 + 2 d^(-1/3)); the O(1/d) corrections to the outlier and overlaps at finite d are not bounded",
           source="Baik, Ben Arous and Peche 2005; Benaych-Georges and Nadakuditi 2012; applied here", kind="prediction",
           select=above_threshold),
     Claim("T6.noise_threshold_below", "E4", "deep_linear", "threshold_final_strength", CELL,
           predict=lambda c: kept_strength(*threshold_cells(c)), tolerance=standard_errors(STANDARD_ERRORS, bias=random_direction_projection),
           rationale="4 standard errors over seeds + 2a/d, the strength along the mode of a top noise component with random "
-                    "singular vectors (random_direction_projection); cells below BBP's critical window a(1 - 2 d^(-1/3)), "
-                    "where T6 would predict rho s and BBP 0",
+                    "singular vectors (random_direction_projection: derived from the noise scale, not from the formula "
+                    "under test, which predicts 0); cells below BBP's critical window a(1 - 2 d^(-1/3)), where T6 would "
+                    "predict rho s and BBP 0; a prediction of 0 has no relative resolving power, so its cells are inconclusive",
           source="Baik, Ben Arous and Peche 2005; applied here", kind="prediction", select=below_threshold),
 )

@@ -43,7 +43,7 @@ def main() -> None:
     # (b) half-times against the prediction, (c) final strengths
     for k, n in enumerate(sizes):
         c = figures.color(k, len(sizes))
-        half = summarise(data[(data["quantity"] == "half_time") & (data["samples"] == n)], cell)
+        half = summarise(data[(data["quantity"] == "half_time") & (data["samples"] == n)], cell, censored=True)
         half["predicted"] = mixture_half_time(half["rho"], half["singular_value"], u0)
         figures.points(axes[1], half, "predicted", color=c, marker="o", label=f"n={n}")
         final = data[(data["quantity"] == "final_strength") & (data["samples"] == n)].copy()

@@ -132,7 +132,8 @@ def u0_sweep(config: dict, seeds: list[int], u, s, v, common: dict) -> list[dict
     times = lr * np.arange(steps + 1)
     final = strength[..., -1]
     halves = crossing_times(times, strength, final / 2)
-    widths = crossing_times(times, strength, (1 - WIDTH_MARGIN) * final) - crossing_times(times, strength, WIDTH_MARGIN * final)
+    upper, lower = crossing_times(times, strength, (1 - WIDTH_MARGIN) * final), crossing_times(times, strength, WIDTH_MARGIN * final)
+    widths = np.where(np.isposinf(upper), np.inf, upper - lower)  # a transition unfinished within the steps is censored
     rows = []
     for (e, (r, seed, u0)), i in itertools.product(enumerate(cells), range(len(s))):
         base = {**common, "init": u0, "rho": r, "samples": n, "seed": seed, "mode": i, "singular_value": s[i], "time": np.nan}
@@ -141,7 +142,8 @@ def u0_sweep(config: dict, seeds: list[int], u, s, v, common: dict) -> list[dict
     log_inverse = np.log(1 / np.asarray(inits, float))
     by_run = halves.reshape(len(config["rho"]), len(seeds), len(inits), len(s))
     for (j, r), (k, seed), i in itertools.product(enumerate(config["rho"]), enumerate(seeds), range(len(s))):
-        slope = np.polyfit(log_inverse, by_run[j, k, :, i], 1)[0] if np.all(np.isfinite(by_run[j, k, :, i])) else np.nan
+        times_k = by_run[j, k, :, i]  # a half time censored at the smallest u0 leaves the slope a lower bound: censored too
+        slope = np.polyfit(log_inverse, times_k, 1)[0] if np.all(np.isfinite(times_k)) else np.inf if not np.isnan(times_k).any() else np.nan
         rows.append({**common, "init": np.nan, "rho": r, "samples": n, "seed": seed, "mode": i, "singular_value": s[i], "time": np.nan,
                      "quantity": "onset_slope", "value": slope})
     return rows

@@ -10,8 +10,9 @@ CLAIMS = (
           predict=lambda c: np.zeros(len(c)), tolerance=standard_errors(STANDARD_ERRORS),
           rationale="4 standard errors over seeds of the paired drop acc(1) - acc(rho), no bias: for every rho > 0 the "
                     "Bayes classifier of the mixture is the clean one, so with enough data the drop is 0; the test set is "
-                    "fixed, so its sampling cancels in the pair; expected to fail where the network memorises random labels",
-          source="the structure limit carried inward (E9)", kind="prediction", select=middle),
+                    "fixed, so its sampling cancels in the pair; expected to fail where the network memorises random labels: a straw man for frozen noise, "
+                    "so a map of where the structure limit carries inward, not a prediction",
+          source="the structure limit carried inward (E9)", kind="map", select=middle),
     Claim("E9.noisy_accuracy", "E9", "digits", "noisy_accuracy_gap", CELL,
           predict=lambda c: np.zeros(len(c)), tolerance=standard_errors(STANDARD_ERRORS),
           rationale="4 standard errors over seeds, no bias: the test labels' mixture draw is independent of the network, so "

@@ -29,7 +29,9 @@ def test_half_time_interpolation():
     times = np.linspace(0, 10, 101)
     curve = 2.0 / (1 + np.exp(-(times - 4.0) * 3))
     assert abs(curves.crossing_times(times, curve[None], np.array([1.0]))[0] - 4.0) < 0.02
-    assert np.isnan(curves.crossing_times(times, curve[None], np.array([2.5]))[0])  # never reached
+    assert np.isposinf(curves.crossing_times(times, curve[None], np.array([2.5]))[0])  # never reached: censored, a lower bound
+    assert np.isnan(curves.crossing_times(times, np.where(times > 5, np.nan, curve)[None], np.array([2.5]))[0])  # diverged
+    assert curves.crossing_times(times, curve[None], np.array([curve[0]]))[0] == 0.0  # met at the start: time 0, not censored
 
 
 def test_large_n_structure_follows_saxe():

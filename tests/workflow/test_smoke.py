@@ -16,7 +16,11 @@ def test_smoke_build_runs_end_to_end(smoke_build, snakemake):
     # every claim of the slice has ledger rows, each with a verdict
     ledger = pd.read_csv(repo_copy / "results/claims.csv")
     assert {c.id for c in CLAIMS} <= set(ledger["claim"])
-    assert set(ledger["verdict"]) <= {"pass", "fail"}
+    assert set(ledger["verdict"]) <= {"pass", "fail", "inconclusive"}
+    # and the falsifiability audit, one row per family of the ledger, in its order
+    audit = pd.read_csv(repo_copy / "results/resolving_power.csv")
+    assert audit["claim"].tolist() == list(dict.fromkeys(ledger["claim"]))
+    assert set(audit["verdict"]) <= {"pass", "fail", "inconclusive"} and (audit["cells"] == ledger.groupby("claim").size()[audit["claim"]].to_numpy()).all()
 
     # every results table has its manifest: config, seeds, versions, commit, wall time
     smoke = yaml.safe_load((repo_copy / "workflow/configs/smoke.yaml").read_text())

@@ -1,4 +1,4 @@
-# Claims: every experiment's claims joined with its measurements in one ledger.
+# Claims: every experiment's claims joined with its measurements in one ledger, and the falsifiability audit of each family.
 
 
 rule claims:
@@ -6,10 +6,11 @@ rule claims:
         code=code("experiments.claims"),
         tables=TABLES,
     output:
-        "results/claims.csv",
+        ledger="results/claims.csv",
+        audit="results/resolving_power.csv",
     conda:
         ENV
     log:
         "results/logs/claims.log",
     shell:
-        "python -m experiments.claims --out {output} {input.tables} > {log} 2>&1"
+        "python -m experiments.claims --out {output.ledger} --audit {output.audit} {input.tables} > {log} 2>&1"

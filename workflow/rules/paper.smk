@@ -5,6 +5,7 @@ rule ledger:
     input:
         code=code("paper.ledger"),
         claims="results/claims.csv",
+        audit="results/resolving_power.csv",
     output:
         table="paper/generated/ledger_table.tex",
         macros="paper/generated/claims_macros.tex",
@@ -14,7 +15,7 @@ rule ledger:
     log:
         "results/logs/ledger.log",
     shell:
-        "python -m paper.ledger --claims {input.claims} --table {output.table} --macros {output.macros}"
+        "python -m paper.ledger --claims {input.claims} --audit {input.audit} --table {output.table} --macros {output.macros}"
         " --html {output.html} > {log} 2>&1"
 
 

@@ -32,6 +32,7 @@ from experiments.registry import BY_SECTION
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "workflow/reference"  # <build>/: the authors' recorded results (README)
 LEDGER = "claims.csv"
+AUDIT = "resolving_power.csv"  # the falsifiability audit beside the ledger (experiments/common/audit.py)
 LEDGER_KEY = ["claim", "params"]
 
 
@@ -154,14 +155,16 @@ def is_default_build(results: Path) -> bool:
 
 
 def record_default(results: Path) -> None:
-    """Copy a default build's ledger to workflow/reference/default/, the authors' ledger that `make compare` reads."""
+    """Copy a default build's ledger and its falsifiability audit to workflow/reference/default/: the authors' ledger
+    that `make compare` reads, and the audit that tests/experiments/test_audit.py checks."""
     if not is_default_build(results):
         print(f"compare: {results} is not a default build's results (make paper): the default ledger is not recorded")
         return
-    target = REFERENCE / "default" / LEDGER
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(results / LEDGER, target)
-    print(f"Recorded the default build's ledger in {target.relative_to(ROOT)}")
+    for name in (LEDGER, AUDIT):
+        target = REFERENCE / "default" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(results / name, target)
+        print(f"Recorded the default build's {name} in {target.relative_to(ROOT)}")
 
 
 def main() -> None:
