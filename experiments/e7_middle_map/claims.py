@@ -114,6 +114,7 @@ CLAIMS = (
           predict=lambda c: (1 - c["rho"]) * c["reference"], tolerance=standard_errors(STANDARD_ERRORS), reference="structure_margin",
           rationale="as E9.structure_limit: 4 standard errors over seeds of the paired drop; clean test accuracy "
                     "interpolated linearly in rho between chance, 1/V, and the same seed's accuracy at rho = 1, so the drop "
-                    "from rho = 1 is (1 - rho) (a(1) - 1/V); the continued prediction (no drop) is E9.structure_limit",
-          source="the two limits interpolated (E7)", kind="map", select=middle),
+                    "from rho = 1 is (1 - rho) (a(1) - 1/V), under frozen noise; the continued prediction (no drop) is "
+                    "E9.structure_limit_frozen",
+          source="the two limits interpolated (E7)", kind="map", select=lambda c: middle(c) & (c["noise"] == "frozen")),
 )

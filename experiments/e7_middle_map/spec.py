@@ -15,7 +15,7 @@ MIDDLE_MAP = (  # a row of panels per quantity: (label, in LaTeX, the params tha
     ("E4 half-time", ("samples", "singular_value"), "E7.e4_half_time.naive", "E7.e4_half_time.continued"),
     ("E6 separated fraction", ("weights", "points"), "E7.e6_separated.naive", "E6.mixture_separable_fraction"),
     ("E8 jump delay", ("modulus", "train_fraction", "weight_decay"), "E7.e8_jump_delay.naive", "E8.declared_delay"),
-    ("E9 clean accuracy drop", ("train_size",), "E7.e9_accuracy.naive", "E9.structure_limit"),
+    ("E9 clean accuracy drop", ("train_size",), "E7.e9_accuracy.naive", "E9.structure_limit_frozen"),
 )
 
 SPEC = Experiment(name="e7_middle_map", title="E7: the middle, mapped", section=None)

@@ -1,10 +1,12 @@
 """Figure E9: natural data on the dial (scikit-learn's handwritten digits).
 
-(a) clean test accuracy against rho, one colour per training-set size n: the structure limit carried
-inward (the rho = 1 accuracy, dashed) and the naive interpolation from chance 1/V to it (dotted) are
-lines; (b) training accuracy over steps on the images that kept their digit (solid) and on the
-randomised ones (dashed) at the largest n, one colour per rho; (c) steps to fit every training label
-against rho (members that never fit within the steps are counted, not drawn).
+(a) frozen noise: clean test accuracy against rho, one colour per training-set size n, with the 1-nearest-
+neighbour memoriser's accuracy on the same frozen labels (solid, computed from the data before training) and the
+naive interpolation from chance 1/V to the rho = 1 accuracy (dotted); (b) fresh noise: the same with the structure
+limit carried inward (the rho = 1 accuracy, dashed); (c) frozen noise, training accuracy over steps on the images
+that kept their digit (solid) and on the randomised ones (dashed) at the largest n, one colour per rho; (d) frozen
+noise, steps to fit every training label against rho (members that never fit within the steps are counted, not
+drawn).
 """
 import matplotlib.pyplot as plt
 import numpy as np
@@ -20,22 +22,33 @@ def main() -> None:
     cell = ["train_size", "rho", "step"]
     sizes = sorted(data["train_size"].unique())
     steps = int(data["step"].max())
+    everything = data
+    data = everything[everything["noise"] == "frozen"]
     final = data[data["step"] == steps]
-    fig, axes = plt.subplots(1, 3, figsize=(figures.WIDTH, 2.3))
-    fig.subplots_adjust(wspace=0.4)
+    fig, axes = plt.subplots(1, 4, figsize=(figures.WIDTH, 2.2))
+    fig.subplots_adjust(wspace=0.45)
 
-    # (a) clean accuracy across the dial, with the two limits' lines
-    for i, n in enumerate(sizes):
-        c = figures.color(i, len(sizes))
-        s = summarise(final[(final["train_size"] == n) & (final["quantity"] == "clean_accuracy")], cell)
-        figures.points(axes[0], s, "rho", color=c, marker="o", label=f"n={n}")
-        top = float(s[s["rho"] == s["rho"].max()]["mean"].iloc[0])
-        axes[0].plot([0, 1], [top, top], color=c, linestyle="--", linewidth=0.7)
-        axes[0].plot([0, 1], [1 / N_CLASSES, top], color=c, linestyle=":", linewidth=0.7)
-    axes[0].set_xlabel(r"dial $\rho$")
+    # (a) frozen noise: clean accuracy across the dial, the memoriser's line and the naive one; (b) fresh noise, the structure limit
+    for ax, noise in ((axes[0], "frozen"), (axes[1], "fresh")):
+        rows = everything[(everything["noise"] == noise) & (everything["step"] == steps)]
+        for i, n in enumerate(sizes):
+            c = figures.color(i, len(sizes))
+            s = summarise(rows[(rows["train_size"] == n) & (rows["quantity"] == "clean_accuracy")], cell)
+            figures.points(ax, s, "rho", color=c, marker="o", label=f"n={n}")
+            top = float(s[s["rho"] == s["rho"].max()]["mean"].iloc[0])
+            if noise == "frozen":
+                line = summarise(rows[(rows["train_size"] == n) & (rows["quantity"] == "memoriser_accuracy")], cell)
+                ax.plot(line["rho"], line["mean"], color=c, linewidth=0.8)
+                ax.plot([0, 1], [1 / N_CLASSES, top], color=c, linestyle=":", linewidth=0.7)
+            else:
+                ax.plot([0, 1], [top, top], color=c, linestyle="--", linewidth=0.7)
+        ax.set_xlabel(r"dial $\rho$")
+        ax.set_ylim(0, 1.02)
     axes[0].set_ylabel("clean test accuracy")
-    axes[0].set_title("(a) structure limit (--), naive (:)")
+    axes[0].set_title("(a) frozen: 1-NN -, naive :")
+    axes[1].set_title("(b) fresh: structure --")
     axes[0].legend(frameon=False, loc="lower right")
+    axes = axes[1:]  # (c) and (d) below, frozen noise
 
     # (b) memorisation and learning over training at the largest n
     curves = data[data["train_size"] == sizes[-1]]
@@ -51,7 +64,7 @@ def main() -> None:
         axes[1].set_xlim(0, min(steps, 2 * float(fitted.max())))
     axes[1].set_xlabel("step")
     axes[1].set_ylabel("train accuracy")
-    axes[1].set_title(f"(b) n={sizes[-1]}: true (-), random (--)")
+    axes[1].set_title(f"(c) n={sizes[-1]}: true (-), random (--)")
     axes[1].legend(frameon=False, loc="lower right")
 
     # (c) steps to fit the training set
@@ -65,7 +78,7 @@ def main() -> None:
         axes[2].text(0.02, 0.95, f"{unfitted} of {len(fits)} runs never fit", transform=axes[2].transAxes, fontsize=6.5, va="top")
     axes[2].set_xlabel(r"dial $\rho$")
     axes[2].set_ylabel("steps to fit every label")
-    axes[2].set_title("(c) steps to fit")
+    axes[2].set_title("(d) steps to fit")
     figures.save(fig, args.out)
 
 

@@ -3,9 +3,15 @@
 Data: scikit-learn's bundled handwritten digits (1797 images of 8x8 pixels, V = 10 classes), split
 once into a fixed test set and a training pool (the same for every seed).  A training set is the
 first n images of the pool.  Each training image keeps its true digit with probability rho and
-otherwise gets a uniformly random one, frozen per image and seed: one uniform draw u per image
-decides (u < rho keeps the digit), so raising rho only returns images to their digits and every
-rho of a seed shares its randomised labels.  The test set is scored against the true digits.
+otherwise gets a uniformly random one, in one of two noises (config ``noise``):
+
+    frozen  drawn once per image and seed: one uniform draw u per image decides (u < rho keeps the digit),
+            so raising rho only returns images to their digits and every rho of a seed shares its
+            randomised labels; a network can memorise them
+    fresh   redrawn at every step (every full-batch epoch) from the seed's stream, shared by the rho of a seed
+            in the same way; more steps average them away
+
+The test set is scored against the true digits.
 
 Model: a one-hidden-layer ReLU network on the 64 pixels (scaled to [0, 1]), initialised by the seed
 alone (so the members of one seed differ only in their labels), trained full-batch with Adam at a
@@ -22,13 +28,17 @@ so a run stays a pure function of config and seeds (another chunking can move a 
 float rounding: MKL picks its batched products' kernels by shape).
 
     clean_accuracy          test accuracy against the true digits, after training
-    clean_accuracy_drop     the same seed's clean accuracy at rho = 1 minus this member's
+    memoriser_accuracy      the clean test accuracy of a 1-nearest-neighbour learner on the member's training images and
+                            frozen labels, computed from the data alone (frozen noise only)
+    clean_accuracy_drop     the same seed's and noise's clean accuracy at rho = 1 minus this member's
     structure_margin        the same seed's clean accuracy at rho = 1 minus chance, 1/V (E7's naive drop is (1 - rho) x it)
     noisy_test_loss         test cross-entropy under the label mixture's exact distribution
     noisy_accuracy_gap      accuracy on one frozen mixture draw of test labels minus rho a + (1 - rho)/V
-    fit_step                the first step at which the member fits every training label (NaN: never)
-    train_accuracy_true     curves over training (column step): accuracy on the images that kept their digit,
-    train_accuracy_random   on the randomised images (against their random labels),
+    fit_step                the first step at which the member fits every training label (fresh noise: every true
+                            digit; NaN: never)
+    train_accuracy_true     curves over training (column step): accuracy on the images that kept their digit (fresh:
+                            on every image, against its digit),
+    train_accuracy_random   on the randomised images against their random labels (frozen only),
     test_accuracy_curve     and clean test accuracy
 
     python -m experiments.e9_digits.run --seeds 0 1 --config '{...}' --out results/digits/all.csv --manifest ...
@@ -40,6 +50,7 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.datasets import load_digits
+from sklearn.neighbors import KNeighborsClassifier
 
 from experiments.common import runs
 from experiments.common.chunks import member_slices
@@ -77,6 +88,21 @@ def mixture_labels(seed: int, digits: np.ndarray, rho: float, n_classes: int = N
     rng = rng_for(seed, "digits_labels", tag, len(digits))
     keep = rng.random(len(digits)) < rho
     return np.where(keep, digits, rng.integers(n_classes, size=len(digits))), keep
+
+
+def fresh_draws(seed: int, digits: np.ndarray, rhos: list[float], n_classes: int = N_CLASSES):
+    """Fresh noise: at every call the labels of every rho of the seed, redrawn from the seed's own stream as
+    mixture_labels draws them once (u < rho keeps the digit), (len(rhos), n)."""
+    rng = rng_for(seed, "digits_labels", "fresh", len(digits))
+    while True:
+        keep, random = rng.random(len(digits)), rng.integers(n_classes, size=len(digits))
+        yield np.stack([np.where(keep < r, digits, random) for r in rhos])
+
+
+def memoriser_accuracy(pixels: np.ndarray, labels: np.ndarray, test_pixels: np.ndarray, test_digits: np.ndarray) -> float:
+    """The clean test accuracy of a 1-nearest-neighbour learner (Euclidean, on the pixels) that memorises every
+    training label: the memoriser theory of frozen noise (Cover & Hart 1967), computed from the data alone."""
+    return float((KNeighborsClassifier(n_neighbors=1).fit(pixels, labels).predict(test_pixels) == test_digits).mean())
 
 
 def init_members(seeds: list[int], n_inputs: int, hidden: int) -> dict[str, torch.Tensor]:
@@ -130,16 +156,21 @@ def member_chunks(members: int, n: int, hidden: int) -> list[slice]:
 def train_size_group(config: dict, seeds: list[int], n: int, data) -> list[dict]:
     """Train every rho x seed member on the first n pool images; return its tidy rows."""
     pool_x, pool_y, test_x, test_y = data
-    cells = list(itertools.product(config["rho"], seeds))
-    drawn = [mixture_labels(s, pool_y[:n], r) for r, s in cells]
-    labels = torch.tensor(np.stack([y for y, _ in drawn]))  # (E, n)
+    cells = list(itertools.product(config["noise"], config["rho"], seeds))
+    drawn = [mixture_labels(s, pool_y[:n], r) for _, r, s in cells]
+    fresh = [i for i, (noise, _, _) in enumerate(cells) if noise == "fresh"]
+    streams = {s: fresh_draws(s, pool_y[:n], config["rho"]) for s in seeds}
+    labels = torch.tensor(np.stack([y for y, _ in drawn]))  # (E, n): frozen labels; fresh members' are redrawn every step
     kept = torch.tensor(np.stack([k for _, k in drawn]))  # (E, n) bool
+    scored = labels.clone()  # what the training curves score against: a frozen member's labels, a fresh one's true digits
+    scored[fresh], kept[fresh] = torch.tensor(pool_y[:n]), True
     x, x_test, y_test = torch.tensor(pool_x[:n]), torch.tensor(test_x), torch.tensor(test_y)
     chunks = member_chunks(len(cells), n, config["hidden"])
-    params = readout_first(init_members([s for _, s in cells], x.shape[1], config["hidden"]))
+    params = readout_first(init_members([s for _, _, s in cells], x.shape[1], config["hidden"]))
     leaves = [{name: value[chunk].clone() for name, value in params.items()} for chunk in chunks]
     optimizer = torch.optim.Adam([t for leaf in leaves for t in leaf.values()], lr=config["learning_rate"], fused=True)
     target = (labels[:, None] == torch.arange(N_CLASSES)[:, None]) / n  # (E, V, n): one-hot over n, classes first
+    rho_index = {r: j for j, r in enumerate(config["rho"])}
 
     def test_logits():  # every member's logits on the test set, classes first (E, V, T)
         return torch.cat([forward(leaf, x_test)[1] for leaf in leaves])
@@ -150,6 +181,10 @@ def train_size_group(config: dict, seeds: list[int], n: int, data) -> list[dict]
     curves = []
     progress = Progress(f"digits, n = {n}, {len(cells)} members", steps + 1)  # in the job's log
     for step in range(steps + 1):
+        if fresh and step < steps:  # fresh noise: every rho of a seed redraws its labels from the seed's stream
+            draws = {s: next(stream) for s, stream in streams.items()}
+            now = torch.tensor(np.stack([draws[cells[i][2]][rho_index[cells[i][1]]] for i in fresh]))
+            target[fresh] = (now[:, None] == torch.arange(N_CLASSES)[:, None]) / n
         for chunk, leaf in zip(chunks, leaves):
             hidden, out = forward(leaf, x)  # (e, H, n), (e, V, n)
             train_guesses[chunk] = out.max(1).indices  # the argmax (the first of equal maxima), in a faster kernel
@@ -157,7 +192,7 @@ def train_size_group(config: dict, seeds: list[int], n: int, data) -> list[dict]
                 for name, value in gradient(leaf, x, hidden, out, target[chunk]).items():
                     leaf[name].grad = value
         # record: exact per-step fit detection, curves every record_every steps
-        right = train_guesses == labels  # (E, n)
+        right = train_guesses == scored  # (E, n)
         fitted = right.all(dim=1) & torch.isnan(fit_step)
         fit_step[fitted] = float(step)
         if step % every == 0 or step == steps:
@@ -171,23 +206,26 @@ def train_size_group(config: dict, seeds: list[int], n: int, data) -> list[dict]
     test_log_probs = torch.log_softmax(test_logits().transpose(1, 2).contiguous(), -1).double().numpy()  # (E, T, V): rows alike, whatever E
     guesses = test_log_probs.argmax(-1)
     clean = (guesses == test_y).mean(1)
-    rhos = np.array([r for r, _ in cells])
+    rhos = np.array([r for _, r, _ in cells])
     clean_log_prob = np.take_along_axis(test_log_probs, test_y[None, :, None], 2)[..., 0].mean(1)
     noisy_loss = -(rhos * clean_log_prob + (1 - rhos) * test_log_probs.mean(2).mean(1))
-    noisy_test = np.stack([mixture_labels(s, test_y, r, tag="test")[0] for r, s in cells])
+    noisy_test = np.stack([mixture_labels(s, test_y, r, tag="test")[0] for _, r, s in cells])
     noisy_gap = (guesses == noisy_test).mean(1) - (rhos * clean + (1 - rhos) / N_CLASSES)
-    at_structure = {s: clean[i] for i, (r, s) in enumerate(cells) if r == 1.0}
-    drop = np.array([at_structure.get(s, np.nan) - clean[i] for i, (r, s) in enumerate(cells)])
-    margin = np.array([at_structure.get(s, np.nan) - 1 / N_CLASSES for _, s in cells])
+    at_structure = {(noise, s): clean[i] for i, (noise, r, s) in enumerate(cells) if r == 1.0}
+    drop = np.array([at_structure.get((noise, s), np.nan) - clean[i] for i, (noise, r, s) in enumerate(cells)])
+    margin = np.array([at_structure.get((noise, s), np.nan) - 1 / N_CLASSES for noise, _, s in cells])
+    memoriser = np.array([memoriser_accuracy(pool_x[:n], labels[i].numpy(), test_x, test_y) if noise == "frozen" else np.nan
+                          for i, (noise, _, _) in enumerate(cells)])
 
     base = {"hidden": config["hidden"], "test_images": config["test_images"], "train_size": n}
-    finals = {"clean_accuracy": clean, "clean_accuracy_drop": drop, "structure_margin": margin, "noisy_test_loss": noisy_loss,
-              "noisy_accuracy_gap": noisy_gap, "fit_step": fit_step.numpy()}
-    rows = [{**base, "rho": r, "seed": s, "step": steps, "quantity": q, "value": float(v[i])}
-            for q, v in finals.items() for i, (r, s) in enumerate(cells)]
+    finals = {"clean_accuracy": clean, "memoriser_accuracy": memoriser, "clean_accuracy_drop": drop, "structure_margin": margin,
+              "noisy_test_loss": noisy_loss, "noisy_accuracy_gap": noisy_gap, "fit_step": fit_step.numpy()}
+    rows = [{**base, "noise": noise, "rho": r, "seed": s, "step": steps, "quantity": q, "value": float(v[i])}
+            for q, v in finals.items() for i, (noise, r, s) in enumerate(cells) if not (q == "memoriser_accuracy" and noise == "fresh")]
     for step, true_acc, random_acc, test_acc in curves:
         for q, v in (("train_accuracy_true", true_acc), ("train_accuracy_random", random_acc), ("test_accuracy_curve", test_acc)):
-            rows += [{**base, "rho": r, "seed": s, "step": step, "quantity": q, "value": float(v[i])} for i, (r, s) in enumerate(cells)]
+            rows += [{**base, "noise": noise, "rho": r, "seed": s, "step": step, "quantity": q, "value": float(v[i])}
+                     for i, (noise, r, s) in enumerate(cells)]
     return rows
 
 

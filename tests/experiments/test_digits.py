@@ -9,7 +9,8 @@ import torch
 from experiments.common import chunks
 from experiments.e9_digits import run as digits
 
-TINY = {"test_images": 597, "train_sizes": [40], "rho": [0.0, 0.5, 1.0], "hidden": 8, "learning_rate": 0.02, "steps": 30, "record_every": 10}
+TINY = {"test_images": 597, "train_sizes": [40], "noise": ["frozen", "fresh"], "rho": [0.0, 0.5, 1.0],
+        "hidden": 8, "learning_rate": 0.02, "steps": 30, "record_every": 10}
 
 
 def test_split_is_fixed_and_disjoint():
@@ -76,24 +77,27 @@ def test_tiny_run_end_to_end_and_pure():
     table = digits.run(TINY, [0, 1])
     final = table[table["step"] == TINY["steps"]]
     curves = {"train_accuracy_true", "train_accuracy_random", "test_accuracy_curve"}
-    assert set(final["quantity"]) == curves | {"clean_accuracy", "clean_accuracy_drop", "structure_margin", "noisy_test_loss", "noisy_accuracy_gap", "fit_step"}
+    assert set(final["quantity"]) == curves | {"clean_accuracy", "memoriser_accuracy", "clean_accuracy_drop", "structure_margin", "noisy_test_loss",
+                                               "noisy_accuracy_gap", "fit_step"}
+    assert set(final[final["quantity"] == "memoriser_accuracy"]["noise"]) == {"frozen"}  # the memoriser theory is of frozen noise
     assert set(table[table["step"] < TINY["steps"]]["quantity"]) == curves
     assert set(table["step"]) == {0, 10, 20, 30}
     accuracy = final[final["quantity"] == "clean_accuracy"]["value"]
     assert accuracy.between(0, 1).all()
-    at_structure = final[final["rho"] == 1.0].set_index("quantity")["value"]
+    at_structure = final[final["rho"] == 1.0].set_index(["quantity", "noise", "seed"])["value"]
     assert (at_structure[["clean_accuracy_drop", "noisy_accuracy_gap"]] == 0).all()  # rho = 1: no drop, no noisy labels
-    curve = table[(table["quantity"] == "train_accuracy_random") & (table["rho"] == 1.0)]
-    assert curve["value"].isna().all()  # no randomised image at rho = 1
+    assert at_structure["clean_accuracy", "fresh"].equals(at_structure["clean_accuracy", "frozen"])  # at rho = 1 the noises are one
+    curve = table[(table["quantity"] == "train_accuracy_random") & ((table["rho"] == 1.0) | (table["noise"] == "fresh"))]
+    assert curve["value"].isna().all()  # no randomised image at rho = 1, and none kept apart under fresh noise
     pd.testing.assert_frame_equal(table, digits.run(TINY, [0, 1]))
 
 
 def test_chunks_change_nothing_beyond_rounding(monkeypatch):
     config = {**TINY, "train_sizes": [40, 400]}
-    assert [len(digits.member_chunks(6, n, 8)) for n in config["train_sizes"]] == [1, 1]
-    whole = digits.run(config, [0, 1])  # one chunk of six members per training-set size
+    assert [len(digits.member_chunks(12, n, 8)) for n in config["train_sizes"]] == [1, 1]
+    whole = digits.run(config, [0, 1])  # one chunk of twelve members per training-set size
     monkeypatch.setattr(chunks, "CACHE_BYTES", 1)
-    assert digits.member_chunks(6, 40, 8) == [slice(i, i + 1) for i in range(6)]  # a chunk per member
+    assert digits.member_chunks(12, 40, 8) == [slice(i, i + 1) for i in range(12)]  # a chunk per member
     pd.testing.assert_frame_equal(whole, digits.run(config, [0, 1]), rtol=1e-6)  # float32 rounding of 30 steps
 
 
@@ -101,3 +105,20 @@ def test_chunks_change_nothing_beyond_rounding(monkeypatch):
 def test_bad_config_refused_before_training(change):
     with pytest.raises(ValueError):
         digits.check({**TINY, **change})
+
+
+def test_fresh_noise_is_redrawn_every_step_with_the_right_fraction():
+    digits_ = np.arange(2000) % 10
+    stream = digits.fresh_draws(3, digits_, [0.25, 1.0])
+    first, second = next(stream), next(stream)
+    assert not np.array_equal(first[0], second[0])  # redrawn
+    assert np.array_equal(first[1], digits_) and np.array_equal(second[1], digits_)  # rho = 1 keeps every digit
+    kept = np.mean([np.mean(next(stream)[0] == digits_) for _ in range(50)])
+    assert abs(kept - (0.25 + 0.75 / 10)) < 0.01  # kept with probability rho, else right by chance 1/V
+
+
+def test_memoriser_is_a_nearest_neighbour_on_the_frozen_labels():
+    pool_x, pool_y, test_x, test_y = digits.split(597)
+    nearest = ((test_x[:, None, :] - pool_x[None, :200, :]) ** 2).sum(-1).argmin(1)  # brute force, 1-NN
+    labels, _ = digits.mixture_labels(0, pool_y[:200], 0.5)
+    assert digits.memoriser_accuracy(pool_x[:200], labels, test_x, test_y) == pytest.approx(np.mean(labels[nearest] == test_y))
