@@ -55,9 +55,9 @@ CONSTANTS = {  # macro -> value, each defined once in the code
 
 
 def _number(value) -> str:
-    """A config value as the text writes it: a float without Python's trailing zeros, a table of settings as (v1, v2, v3)."""
-    if isinstance(value, dict):
-        return "(" + ", ".join(_number(v) for v in value.values()) + ")"
+    """A config value as the text writes it: a float without Python's trailing zeros, a setting or a pair as (v1, v2)."""
+    if isinstance(value, dict | list):
+        return "(" + ", ".join(_number(v) for v in (value.values() if isinstance(value, dict) else value)) + ")"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

@@ -29,6 +29,7 @@ from functools import cache
 
 import numpy as np
 import sympy as sp
+from scipy.optimize import brentq
 
 from theory import regression_mixture
 from theory.derivation import Derivation, Step, floats, predictor
@@ -98,3 +99,16 @@ def kept_strength(strength, scale_a):
     top component keeps along the true mode."""
     th, sc = floats(strength, scale_a)
     return np.where(th > sc, predictor(derive()["SpikeKeptStrength"], theta, scale)(th, sc), 0.0)
+
+
+def overlap_sq(strength, scale_a):
+    """1 - a^2/theta^2 above the threshold theta > a, 0 below: the squared overlap of the fitted top component's
+    singular vectors with the mode's."""
+    th, sc = floats(strength, scale_a)
+    return np.where(th > sc, predictor(derive()["SpikeOverlapSq"], theta, scale)(th, sc), 0.0)
+
+
+def critical_rho(strength: float, n_samples: int, dimension: int, sigma2: float) -> float:
+    """rho_c, where a one-mode teacher of strength s meets the noise: rho_c s = a(rho_c) = sigma_eff(rho_c) sqrt(d/n)
+    (a root in (0, 1); sigma_eff^2 = (1 - rho)(sigma^2 + rho s^2/d) vanishes at rho = 1, so one exists)."""
+    return float(brentq(lambda r: r * strength - float(noise_scale(r, n_samples, dimension, strength**2, sigma2)), 1e-9, 1.0, xtol=1e-12))

@@ -9,7 +9,7 @@ from experiments.common.curves import crossing_times
 from experiments.common.ledger import STANDARD_ERRORS, Cells, Claim, config_scalars, grid_of, standard_errors
 from experiments.e4_deep_linear.spec import CELL, WIDTH_MARGIN
 from theory.deep_linear import gd_mode_strength, mixture_half_time, saxe_transition_width
-from theory.spiked_correlation import kept_strength, noise_scale
+from theory.spiked_correlation import kept_strength, noise_scale, overlap_sq
 
 
 def discrete_mode(rho_s: np.ndarray, initial: np.ndarray, learning_rate: np.ndarray, steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -170,4 +170,19 @@ CLAIMS = (
                     "under test, which predicts 0); cells below BBP's critical window a(1 - 2 d^(-1/3)), where T6 would "
                     "predict rho s and BBP 0; a prediction of 0 has no relative resolving power, so its cells are inconclusive",
           source="Baik, Ben Arous and Peche 2005; applied here", kind="prediction", select=below_threshold),
+    Claim("E4.onset_overlap", "E4", "deep_linear", "onset_overlap", CELL,
+          predict=lambda c: overlap_sq(threshold_cells(c)[0], finite_noise_scale(c)),
+          asymptotic=lambda c: overlap_sq(*threshold_cells(c)), tolerance=standard_errors(STANDARD_ERRORS),
+          rationale="4 standard errors over seeds: the squared overlap 1 - a^2/(rho s)^2 of the fitted top component with "
+                    "the mode at the noise scale of the experiment's finite n (finite_noise_scale), the asymptotic one beside "
+                    "it; a width-1 network from a random small start; cells above BBP's critical window a(1 + 2 d^(-1/3)), "
+                    "rho swept in multiples of the rho_c that theory declares from d, n and sigma_eff",
+          source="Baik, Ben Arous and Peche 2005; Benaych-Georges and Nadakuditi 2012; the onset (E4)", kind="prediction",
+          select=above_threshold),
+    Claim("E4.onset_overlap_below", "E4", "deep_linear", "onset_overlap", CELL,
+          predict=lambda c: overlap_sq(*threshold_cells(c)), tolerance=standard_errors(STANDARD_ERRORS),
+          rationale="4 standard errors over seeds: below BBP's critical window the theory's overlap is 0 as d grows (a "
+                    "random direction's 1/d at finite d); a map of how far below the threshold a network from a random "
+                    "start still finds part of the mode",
+          source="Baik, Ben Arous and Peche 2005; the onset (E4)", kind="map", select=below_threshold),
 )

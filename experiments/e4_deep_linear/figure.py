@@ -3,26 +3,32 @@
 (a) each mode's strength over time at the largest n for two values of rho (solid: measured mean
 over seeds; dashed: T6's sigmoid with s -> rho s); (b) measured half-times against T6's
 (1/(2 rho s)) ln((rho s - u0)/u0), one colour per n (the diagonal is agreement); (c) final strength
-over rho s against rho s: at small n the weak modes sink into the noise.
+over rho s against rho s: at small n the weak modes sink into the noise; (d) the capability onset: the squared
+overlap of a width-1 network's learned directions with the teacher's mode, from a random small start, against
+rho / rho_c, rho_c the threshold declared from d, n and sigma_eff, one colour per (d, n), with the spiked-matrix
+theory 1 - a^2/(rho s)^2 at the experiment's finite n (lines).
 """
 import matplotlib.pyplot as plt
 import numpy as np
 
 from experiments.common import figures
 from experiments.common.stats import summarise
+from experiments.e4_deep_linear.claims import finite_noise_scale
 from theory.deep_linear import mixture_half_time, mixture_mode_strength
+from theory.spiked_correlation import critical_rho, overlap_sq
 
 
 def main() -> None:
     args = figures.parser(__doc__).parse_args()
-    data = figures.read(args.tables)
-    data = data[data["quantity"].isin(["mode_strength", "half_time", "final_strength"])]  # the main grid (the u0 sweep and
+    everything = figures.read(args.tables)
+    data = everything[everything["quantity"].isin(["mode_strength", "half_time", "final_strength"])]  # the main grid (the u0 sweep and
     # the noise-threshold run are in the ledger)
     cell = ["rho", "samples", "mode", "singular_value", "time"]
     u0 = float(data["init"].iloc[0])
     sizes = sorted(data["samples"].unique())
     dials = sorted(data["rho"].unique())
-    fig, axes = plt.subplots(1, 3, figsize=(figures.WIDTH, 2.4))
+    fig, axes = plt.subplots(1, 4, figsize=(figures.WIDTH, 2.3))
+    fig.subplots_adjust(wspace=0.45)
 
     # (a) trajectories at the largest n
     traj = summarise(data[(data["quantity"] == "mode_strength") & (data["samples"] == sizes[-1])], cell)
@@ -64,6 +70,25 @@ def main() -> None:
     axes[2].set_xlabel(r"$\rho s$")
     axes[2].set_ylabel(r"final strength / $\rho s$")
     axes[2].set_title("(c) final strength")
+
+    # (d) the capability onset across the declared threshold
+    onset = everything[everything["quantity"] == "onset_overlap"]
+    shapes = sorted({(int(d), int(n)) for d, n in zip(onset["dimension"], onset["samples"])})
+    for i, (d, n) in enumerate(shapes):
+        rows = onset[(onset["dimension"] == d) & (onset["samples"] == n)]
+        s = summarise(rows, ["dimension", "samples", "rho", "singular_value", "noise_variance"])
+        strength, sigma2 = float(s["singular_value"].iloc[0]), float(s["noise_variance"].iloc[0])
+        critical = critical_rho(strength, n, d, sigma2)
+        s["x"] = s["rho"] / critical
+        color = figures.color(i, len(shapes))
+        figures.points(axes[3], s, "x", color=color, marker="o", label=f"d={d}, n={n}")
+        line = s.sort_values("rho")
+        axes[3].plot(line["x"], overlap_sq(line["rho"] * strength, finite_noise_scale(line)), color=color, linewidth=0.8)
+    axes[3].axvline(1, color="0.6", linewidth=0.5)
+    axes[3].set_xlabel(r"$\rho / \rho_c$")
+    axes[3].set_ylabel("squared overlap")
+    axes[3].set_title("(d) onset, random start")
+    axes[3].legend(frameon=False, fontsize=5)
     figures.save(fig, args.out)
 
 

@@ -22,6 +22,14 @@ teacher per strength s; theory.spiked_correlation):
 
     threshold_final_strength   u after the last step, along the teacher's mode
 
+The capability onset (onset: a one-mode teacher of strength s in d dimensions, for each (d, n) of its shapes, rho
+swept across the threshold rho_c that theory declares from d, n and sigma_eff alone, rho_c s = sigma_eff(rho_c)
+sqrt(d/n) (theory.spiked_correlation.critical_rho); a width-1 network from a random small start, W1 and W2
+Gaussian of squared norm u0 in random directions):
+
+    onset_overlap              the squared overlap of the learned directions with the teacher's after the last step,
+                               the mean of the output side's (u . w2/|w2|)^2 and the input side's (v . w1/|w1|)^2
+
     python -m experiments.e4_deep_linear.run --seeds 0 1 --config '{...}' --out ... --manifest ...
 """
 import itertools
@@ -35,6 +43,7 @@ from experiments.common.curves import crossing_times
 from experiments.common.progress import Progress
 from experiments.common.streams import rng_for
 from experiments.e4_deep_linear.spec import WIDTH_MARGIN
+from theory.spiked_correlation import critical_rho
 
 
 def teacher(dim: int, singular_values: list[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -83,12 +92,20 @@ def start(u0, u: np.ndarray, v: np.ndarray, members: int) -> tuple[torch.Tensor,
 
 
 def check(config: dict) -> None:
-    """Clear errors before any training: the sweep's grid holds the main u0, and every u0 lies below the weakest rho s."""
+    """Clear errors before any training: the sweep's grid holds the main u0, every u0 lies below the weakest rho s, and
+    the onset's shapes and dial are possible."""
     inits, weakest = config["u0_sweep"]["init"], min(config["rho"]) * min(config["singular_values"])
     if config["init"] not in inits:
         raise ValueError(f"deep_linear: u0_sweep.init {inits} must include init {config['init']} (one grid of u0 in the table)")
     if max(inits) >= weakest:
         raise ValueError(f"deep_linear: every u0 must lie below the weakest mode rho s = {weakest}; got {max(inits)}")
+    onset_part = config["onset"]
+    for dim, n in onset_part["shapes"]:
+        if n <= dim + 1:
+            raise ValueError(f"deep_linear: onset shape (d, n) = ({dim}, {n}) needs n > d + 1 for the fitted map's noise")
+        top = max(onset_part["rho_over_critical"]) * critical_rho(onset_part["singular_value"], n, dim, config["noise_variance"])
+        if top > 1:
+            raise ValueError(f"deep_linear: onset rho_over_critical reaches rho = {top:.3g} > 1 at (d, n) = ({dim}, {n})")
 
 
 def run(config: dict, seeds: list[int]) -> pd.DataFrame:
@@ -116,6 +133,7 @@ def run(config: dict, seeds: list[int]) -> pd.DataFrame:
         rows += [{**base, "time": t, "quantity": "mode_strength", "value": val} for t, val in zip(times, strength[e, i])]
     rows += u0_sweep(config, seeds, u, s, v, common)
     rows += noise_threshold(config, seeds, common)
+    rows += onset(config, seeds, common)
     return pd.DataFrame(rows)
 
 
@@ -169,6 +187,46 @@ def noise_threshold(config: dict, seeds: list[int], common: dict) -> list[dict]:
             "mode": 0, "time": np.nan}
     return [{**base, "seed": seed, "singular_value": strength, "quantity": "threshold_final_strength", "value": kept[i, k]}
             for (i, strength), (k, seed) in itertools.product(enumerate(part["singular_values"]), enumerate(seeds))]
+
+
+def random_start(seed: int, dim: int, u0: float, members: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """A width-1 network's random small start, the same for every member of a seed and shape: W1 (1, d) and W2 (d, 1)
+    Gaussian, each of squared norm u0 in expectation, in directions independent of any teacher."""
+    generator = torch.Generator().manual_seed(int(rng_for(seed, "deep_linear_onset_start", dim).integers(2**62)))
+    w1, w2 = torch.randn(1, dim, generator=generator, dtype=torch.float64), torch.randn(dim, 1, generator=generator, dtype=torch.float64)
+    scale = np.sqrt(u0 / dim)
+    return (scale * w1).expand(members, 1, dim).clone(), (scale * w2).expand(members, dim, 1).clone()
+
+
+def onset(config: dict, seeds: list[int], common: dict) -> list[dict]:
+    """Every rho of the declared grid around rho_c, per shape (d, n), from a random small start: the squared overlap of
+    the learned directions with the teacher's mode (per seed, the mean over ``repeats`` data sets)."""
+    part, sigma2 = config["onset"], common["noise_variance"]
+    strength, u0, lr, steps, repeats = part["singular_value"], part["init"], part["learning_rate"], part["steps"], part["repeats"]
+    rows = []
+    for dim, n in part["shapes"]:
+        rhos = [m * critical_rho(strength, n, dim, sigma2) for m in part["rho_over_critical"]]
+        u, s, v = teacher(dim, [strength])
+        cells = list(itertools.product(rhos, seeds, range(repeats)))
+        stats = [statistics(seed, dim, r, n, sigma2, u, s, v, "onset", rep) for r, seed, rep in cells]
+        sxx = torch.tensor(np.stack([a for a, _ in stats]))
+        syx = torch.tensor(np.stack([b for _, b in stats]))
+        starts = [random_start(seed, dim, u0, 1) for _, seed, _ in cells]
+        w1, w2 = torch.cat([a for a, _ in starts]), torch.cat([b for _, b in starts])
+        progress = Progress(f"onset d = {dim}, n = {n}, {len(cells)} members", steps)
+        for step in range(steps):  # full-batch GD on the rank-1 map w2 w1: the error w2 w1 Sxx - Syx never formed
+            w1_sxx, w2t = w1 @ sxx, w2.transpose(1, 2)  # (E, 1, d), (E, 1, d)
+            grad1 = (w2t @ w2) * w1_sxx - w2t @ syx  # w2^T error, (E, 1, d)
+            grad2 = w2 * (w1_sxx @ w1.transpose(1, 2)) - syx @ w1.transpose(1, 2)  # error w1^T, (E, d, 1)
+            w1, w2 = w1 - lr * grad1, w2 - lr * grad2
+            progress.update(step + 1)
+        out = (torch.tensor(u[:, 0]) @ w2[:, :, 0].T) ** 2 / (w2[:, :, 0] ** 2).sum(1)
+        into = (w1[:, 0, :] @ torch.tensor(v[:, 0])) ** 2 / (w1[:, 0, :] ** 2).sum(1)
+        overlap = ((out + into) / 2).numpy().reshape(len(rhos), len(seeds), repeats).mean(axis=-1)
+        base = {**common, "dimension": dim, "samples": n, "learning_rate": lr, "steps": steps, "init": u0, "mode": 0, "singular_value": strength,
+                "time": np.nan, "quantity": "onset_overlap"}
+        rows += [{**base, "rho": r, "seed": seed, "value": overlap[i, k]} for (i, r), (k, seed) in itertools.product(enumerate(rhos), enumerate(seeds))]
+    return rows
 
 
 def main() -> None:

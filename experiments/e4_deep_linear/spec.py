@@ -1,5 +1,5 @@
 """E4: stage-like learning in a two-layer linear network, and how label noise delays it (tests T6; paper section
-"Measurements on the dial", E4).  One job: every rho x n x seed, the initial-scale sweep and the noise threshold.
+"Measurements on the dial", E4).  One job: every rho x n x seed, the initial-scale sweep, the noise threshold and the onset.
 """
 from experiments.common.spec import Experiment
 
@@ -10,7 +10,7 @@ SCHEMA = """  # the config section, checked before any job runs
 description: E4, stage-like learning of a two-layer linear network under the rho mixture (T6)
 type: object
 additionalProperties: false
-required: [dimension, singular_values, rho, samples, noise_variance, init, learning_rate, steps, record_every, u0_sweep, noise_threshold]
+required: [dimension, singular_values, rho, samples, noise_variance, init, learning_rate, steps, record_every, u0_sweep, noise_threshold, onset]
 properties:
   dimension: {description: input and output dimension d, type: integer, minimum: 1}
   singular_values:
@@ -61,6 +61,28 @@ properties:
       repeats: {description: data sets per seed whose kept strengths are averaged, type: integer, minimum: 1}
       learning_rate: {description: gradient-descent step size, type: number, exclusiveMinimum: 0}
       steps: {description: full-batch gradient-descent steps, type: integer, minimum: 1}
+  onset:
+    description: E4's capability onset, a width-1 network from a random small start on a one-mode teacher, rho swept across the declared threshold rho_c
+    type: object
+    additionalProperties: false
+    required: [singular_value, shapes, rho_over_critical, init, repeats, learning_rate, steps]
+    properties:
+      singular_value: {description: the teacher's strength s, type: number, exclusiveMinimum: 0}
+      shapes:
+        description: the (d, n) pairs, each with its own rho_c (n > d + 1)
+        type: array
+        minItems: 1
+        items: {type: array, minItems: 2, maxItems: 2, items: {type: integer, minimum: 2}}
+      rho_over_critical:
+        description: the dial as multiples of each shape's rho_c (every rho at most 1, checked before training)
+        type: array
+        minItems: 1
+        uniqueItems: true
+        items: {type: number, exclusiveMinimum: 0}
+      init: {description: the squared norm u0 of each layer at the random start, type: number, exclusiveMinimum: 0}
+      repeats: {description: data sets per seed whose overlaps are averaged, type: integer, minimum: 1}
+      learning_rate: {description: gradient-descent step size, type: number, exclusiveMinimum: 0}
+      steps: {description: full-batch gradient-descent steps, type: integer, minimum: 1}
 """
 
 SPEC = Experiment(
@@ -68,6 +90,6 @@ SPEC = Experiment(
     title="E4: stage-like learning, and how noise delays it",
     section="deep_linear",
     schema=SCHEMA,
-    jumps=frozenset({"half_time", "sweep_half_time", "transition_width", "onset_slope"}),
+    jumps=frozenset({"half_time", "sweep_half_time", "transition_width", "onset_slope", "onset_overlap"}),
     resources={"mem_mb": 2000, "runtime": 30},
 )

@@ -1,13 +1,15 @@
-"""E4's trainer: its hand-written gradients are autograd's, and at large n with rho = 1 a mode's
-half-time is Saxe's (the finite-n departures are the experiment's subject, not tested here)."""
+"""E4's trainer: its hand-written gradients are autograd's, at large n with rho = 1 a mode's half-time is Saxe's
+(the finite-n departures are the experiment's subject, not tested here), and the onset's random start finds the
+mode well above the declared threshold and not far below it."""
 import numpy as np
 import pandas as pd
+import pytest
 import torch
 
 from experiments.common import curves
 from experiments.e4_deep_linear import run as deep_linear
 from theory.deep_linear import mixture_half_time, saxe_transition_width
-from theory.spiked_correlation import kept_strength, noise_scale
+from theory.spiked_correlation import critical_rho, kept_strength, noise_scale, overlap_sq
 
 
 def test_gradient_step_equals_autograd():
@@ -34,11 +36,15 @@ def test_half_time_interpolation():
     assert curves.crossing_times(times, curve[None], np.array([curve[0]]))[0] == 0.0  # met at the start: time 0, not censored
 
 
+ONSET = {"singular_value": 2.0, "shapes": [[16, 64]], "rho_over_critical": [0.5, 3.0], "init": 1e-4, "repeats": 1, "learning_rate": 0.1, "steps": 400}
+
+
 def test_large_n_structure_follows_saxe():
     config = {"dimension": 4, "singular_values": [2.0, 1.0], "rho": [1.0], "samples": [20000], "noise_variance": 1.0,
               "init": 0.01, "learning_rate": 0.01, "steps": 800, "record_every": 2,
               "u0_sweep": {"init": [0.01, 0.0001], "samples": 20000},
-              "noise_threshold": {"dimension": 4, "samples": 64, "rho": 0.5, "singular_values": [1.0], "repeats": 1, "learning_rate": 0.1, "steps": 10}}
+              "noise_threshold": {"dimension": 4, "samples": 64, "rho": 0.5, "singular_values": [1.0], "repeats": 1, "learning_rate": 0.1, "steps": 10},
+              "onset": ONSET}
     table = deep_linear.run(config, [0, 1])
     half = table[table["quantity"] == "half_time"].groupby("singular_value")["value"].mean()
     predicted = mixture_half_time(1.0, half.index.to_numpy(), 0.01)
@@ -60,3 +66,28 @@ def test_noise_threshold_run_keeps_a_strong_mode_and_loses_a_weak_one():
     scale = noise_scale(0.5, 256, 16, kept.index.to_numpy() ** 2, 1.0)
     assert abs(kept[1.5] - kept_strength(0.75, scale[1])) < 0.1 * 0.75
     assert kept[0.1] < 0.8 * 0.05  # below: the width-1 network learns a noise direction, not T6's rho s = 0.05
+
+
+def test_onset_finds_the_mode_well_above_the_declared_threshold_from_a_random_start():
+    """rho = 3 rho_c: the overlap approaches the spiked-matrix theory's 1 - a^2/(rho s)^2; rho = rho_c / 2: far less;
+    and the random start has no more than chance overlap with the mode (it knows nothing of the teacher)."""
+    config = {"onset": {**ONSET, "shapes": [[32, 256]], "steps": 1500, "repeats": 2}}
+    rows = pd.DataFrame(deep_linear.onset(config, [0, 1, 2], {"dimension": 32, "noise_variance": 1.0, "learning_rate": 0.02}))
+    overlap = rows.groupby("rho")["value"].mean()
+    low, high = overlap.index
+    assert high == pytest.approx(6 * low) and 2 * high == pytest.approx(3 * 2 * critical_rho(2.0, 256, 32, 1.0))
+    assert abs(overlap[high] - overlap_sq(2 * high, noise_scale(high, 256, 32, 4.0, 1.0))) < 0.1
+    assert overlap[low] < overlap[high] - 0.3
+    w1, w2 = deep_linear.random_start(0, 32, 1e-4, 1)
+    u, _, v = deep_linear.teacher(32, [2.0])
+    assert float((w1[0, 0] @ torch.tensor(v[:, 0])) ** 2 / (w1**2).sum()) < 0.25  # a random direction: about 1/d
+
+
+@pytest.mark.parametrize("change", [{"shapes": [[32, 32]]}, {"rho_over_critical": [10.0]}])
+def test_bad_onset_refused_before_training(change):
+    config = {"dimension": 4, "singular_values": [2.0], "rho": [1.0], "samples": [64], "noise_variance": 1.0, "init": 0.01,
+              "learning_rate": 0.01, "steps": 10, "record_every": 2, "u0_sweep": {"init": [0.01, 0.0001], "samples": 64},
+              "noise_threshold": {"dimension": 4, "samples": 64, "rho": 0.5, "singular_values": [1.0], "repeats": 1, "learning_rate": 0.1, "steps": 10},
+              "onset": {**ONSET, **change}}
+    with pytest.raises(ValueError, match="onset"):
+        deep_linear.check(config)

@@ -65,3 +65,14 @@ def test_noise_scale_of_a_sampled_mixture_fit():
         errors.append(np.mean((fit - dial * teacher) ** 2))
     predicted = spiked_correlation.noise_scale(dial, samples, dim, np.sum(teacher**2), sigma2) ** 2 / dim
     assert abs(np.mean(errors) / predicted - 1) < 0.045  # the two effects, plus 2 standard errors (1.1% each)
+
+
+def test_critical_rho_is_where_the_mode_meets_the_noise():
+    """rho_c s = a(rho_c): checked on the root, and on both sides (the mode below the noise scale under it, above over it)."""
+    critical_rho, noise_scale, overlap_sq = spiked_correlation.critical_rho, spiked_correlation.noise_scale, spiked_correlation.overlap_sq
+    strength, n, d = 2.0, 512, 64
+    rho_c = critical_rho(strength, n, d, 1.0)
+    assert abs(rho_c * strength - float(noise_scale(rho_c, n, d, strength**2, 1.0))) < 1e-9
+    assert 0.9 * rho_c * strength < noise_scale(0.9 * rho_c, n, d, strength**2, 1.0)
+    assert 1.1 * rho_c * strength > noise_scale(1.1 * rho_c, n, d, strength**2, 1.0)
+    assert overlap_sq(0.9 * rho_c * strength, noise_scale(0.9 * rho_c, n, d, strength**2, 1.0)) == 0
