@@ -53,9 +53,9 @@ CLAIMS = (
                     "(4 standard errors over seeds above it fail)",
           source="Shannon; the estimator of theory/capacity.py", kind="consistency"),
     Claim("E6.mixture_half_point", "E6", "capacity", "mixture_half_point_per_weight", CELL + ("rho",),
-          predict=lambda c: noisy_teacher_capacity(c["rho"]), tolerance=standard_errors(STANDARD_ERRORS),
+          predict=lambda c: noisy_teacher_capacity(c["rho"]), tolerance=standard_errors(STANDARD_ERRORS), censored=True,
           rationale="4 standard errors over seeds of the half point (each seed's P/N where the fraction of its labellings "
-                    "separable falls to 1/2, from each labelling's bisected threshold); no bias term: the prediction is the "
+                    "separable falls to 1/2, from each labelling's bisected threshold; +inf, censored, beyond the largest P); no bias term: the prediction is the "
                     "N -> infinity capacity alpha_c(rho), so its finite-N correction, which theory does not give, is part "
                     "of what the cell tests; 0 < rho < 1 (rho = 0 is T8's half point, rho = 1 always separable)",
           source="noisy-teacher capacity, replica symmetric (Gyorgyi and Tishby 1990; Seung et al. 1992)", kind="prediction",

@@ -108,13 +108,15 @@ def separability_thresholds(points: torch.Tensor, signs: torch.Tensor, iteration
 
 def half_points(thresholds: np.ndarray, n_weights: int, largest: int) -> np.ndarray:
     """Per row of labellings' thresholds (..., L): the P/N at which the fraction separable, mean(threshold >= P)
-    over the labellings that did not diverge, falls to 1/2 on P = N, ..., largest (NaN if it stays above)."""
+    over the labellings that did not diverge, falls to 1/2 on P = N, ..., largest; +inf (censored: beyond the
+    largest P) where it stays above."""
     points = np.arange(n_weights, largest + 1)
     with np.errstate(invalid="ignore"):  # NaN thresholds (diverged) compare False: masked out below
         reached = np.where(np.isnan(thresholds[..., None]), np.nan, thresholds[..., None] >= points)
     fractions = np.nanmean(reached, axis=-2)  # (..., P)
     rows = fractions.reshape(-1, len(points))
-    return np.array([half_crossing(points / n_weights, f) for f in rows]).reshape(fractions.shape[:-1])
+    crossings = np.array([half_crossing(points / n_weights, f) if f[-1] <= 0.5 else np.inf for f in rows])
+    return crossings.reshape(fractions.shape[:-1])
 
 
 def run_mixture(config: dict, seeds: list[int]) -> pd.DataFrame:
