@@ -29,7 +29,7 @@ import numpy as np
 import sympy as sp
 from scipy.optimize import brentq
 
-from theory.derivation import Derivation, Step, floats, predictor
+from theory.derivation import Derivation, Readable, Step, floats, predictor, written
 from theory.symbols import rho
 
 q = sp.Symbol("q", positive=True)  # overlap of two students of the version space
@@ -40,6 +40,7 @@ load = sp.Symbol("alpha", positive=True)  # P/N (not the Zipf exponent of theory
 slope = sp.Symbol("k", positive=True)  # R / sqrt(1 - R^2): the teacher's field given the student's, per unit
 z, v = sp.symbols("z v", real=True)  # a student's field and the teacher's field's independent part
 x = sp.Symbol("x", positive=True)  # the argument of H(x), the Gaussian tail
+moment_named, disagree_named, flip_named = sp.symbols("M D p_{flip}")  # M(R), D(R) and the flip rate, as the paper names them
 gauss = sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi)  # the density Dz
 
 
@@ -89,7 +90,7 @@ def derive() -> Derivation:
     at_structure = sp.limit(stationary.subs(rho, 1).subs(R, 1 - below_one), below_one, 0)  # rho -> 1: R -> 1
 
     steps = (
-        Step("A random sign disagrees with the teacher half the time, so a label of the mixture is flipped with probability", sp.Eq(sp.Symbol("\\eta"), flip)),
+        Step("A random sign disagrees with the teacher half the time, so a label of the mixture is flipped with probability", sp.Eq(flip_named, flip)),
         Step("With $n$ replicas at overlap $q$ and teacher overlap $R$ (replica symmetry), the overlap matrix has determinant", sp.Eq(sp.Symbol("\\det C_n"), determinant)),
         Step("and the entropic part of the log-volume per weight, $\\partial_n \\tfrac12 \\ln\\det C_n$ at $n = 0$, is", sp.Eq(sp.Symbol("G_S"), entropy)),
         Step("A replica fits a label $y$ given the common field $z$ with chance $H(-y\\sqrt{q}z/\\sqrt{1-q})$, where", sp.Eq(sp.Symbol("H(x)"), tail)),
@@ -119,6 +120,11 @@ def derive() -> Derivation:
             "NoisyOverlapEquation": overlap_equation,
             "NoisyCapacityAtNoise": at_noise,
             "NoisyCapacityAtStructure": at_structure,
+        },
+        readable={
+            "NoisyErrorMoment": Readable(written(flip_named, rho * disagree_named), {flip_named: flip, disagree_named: disagree}),
+            "NoisyVolumeExponent": Readable(written(1, -R**2, -load * moment_named), {moment_named: moment}),
+            "NoisyCapacityLoad": Readable(written(1, -R**2) / moment_named, {moment_named: moment}),
         },
     )
 
