@@ -40,7 +40,7 @@ load = sp.Symbol("alpha", positive=True)  # P/N (not the Zipf exponent of theory
 slope = sp.Symbol("k", positive=True)  # R / sqrt(1 - R^2): the teacher's field given the student's, per unit
 z, v = sp.symbols("z v", real=True)  # a student's field and the teacher's field's independent part
 x = sp.Symbol("x", positive=True)  # the argument of H(x), the Gaussian tail
-moment_named, disagree_named, flip_named = sp.symbols("M D p_{flip}")  # M(R), D(R) and the flip rate, as the paper names them
+moment_named, disagree_named, flip_named = sp.symbols("M D p_{\\mathrm{flip}}")  # M(R), D(R) and the flip rate, as the paper names them
 gauss = sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi)  # the density Dz
 
 
