@@ -31,6 +31,7 @@ mixture   the rho dial on the same unit: each fact follows a rule, sign(t . x) f
 """
 import itertools
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -111,11 +112,12 @@ def half_points(thresholds: np.ndarray, n_weights: int, largest: int) -> np.ndar
     over the labellings that did not diverge, falls to 1/2 on P = N, ..., largest; +inf (censored: beyond the
     largest P) where it stays above."""
     points = np.arange(n_weights, largest + 1)
-    with np.errstate(invalid="ignore"):  # NaN thresholds (diverged) compare False: masked out below
-        reached = np.where(np.isnan(thresholds[..., None]), np.nan, thresholds[..., None] >= points)
-    fractions = np.nanmean(reached, axis=-2)  # (..., P)
+    reached = np.where(np.isnan(thresholds[..., None]), np.nan, thresholds[..., None] >= points)  # (..., L, P)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a row whose every fit diverged has no fraction: NaN
+        fractions = np.nanmean(reached, axis=-2)  # (..., P)
     rows = fractions.reshape(-1, len(points))
-    crossings = np.array([half_crossing(points / n_weights, f) if f[-1] <= 0.5 else np.inf for f in rows])
+    crossings = np.array([np.inf if f[-1] > 0.5 else half_crossing(points / n_weights, f) for f in rows])  # NaN: every fit diverged
     return crossings.reshape(fractions.shape[:-1])
 
 

@@ -108,6 +108,7 @@ def test_half_points_read_the_fraction_of_thresholds_reached():
     assert np.isclose(capacity.half_points(np.array([[8.0, 10, 12, 14]]), 8, 16)[0], 11 / 8)
     assert np.isclose(capacity.half_points(np.array([[8.0, 10, np.nan, 12, 14]]), 8, 16)[0], 11 / 8)  # a diverged fit is left out
     assert capacity.half_points(np.array([[16.0, 16, 16, 9]]), 8, 16)[0] == np.inf  # above 1/2 up to the largest P: censored
+    assert np.isnan(capacity.half_points(np.array([[np.nan, np.nan]]), 8, 16)[0])  # every fit diverged: no half point
 
 
 def test_mixture_half_point_is_measured_below_rho_one():
