@@ -7,10 +7,10 @@ of the appendix. Every logarithm of theory/ is natural and prints as ln.
 """
 import sympy as sp
 
-from theory import bayes_floor, capacity, deep_linear, finite_samples, gradient_flow, gradient_noise, least_squares, online_memoriser, regression_mixture, spiked_correlation, zipf_skills
+from theory import bayes_floor, capacity, deep_linear, finite_samples, gradient_flow, gradient_noise, least_squares, noisy_teacher, online_memoriser, regression_mixture, spiked_correlation, zipf_skills
 from theory.derivation import Derivation
 
-DERIVATIONS = (bayes_floor, gradient_noise, finite_samples, least_squares, regression_mixture, gradient_flow, deep_linear, spiked_correlation, zipf_skills, online_memoriser, capacity)  # in the order of T1-T8
+DERIVATIONS = (bayes_floor, gradient_noise, finite_samples, least_squares, regression_mixture, gradient_flow, deep_linear, spiked_correlation, zipf_skills, online_memoriser, capacity, noisy_teacher)  # in the order of T1-T8
 
 
 def latex(expr: sp.Basic, as_written: bool = False) -> str:

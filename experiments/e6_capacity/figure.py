@@ -6,7 +6,9 @@ bits stored per weight by the loss estimator K (log2 V - L_train/ln 2)/N, with C
 Gardner's capacity in bits per weight (dashed) and the K log2 V bits of every fact stored (dotted);
 (c) the rho mixture at one N: train accuracy on the facts that follow the rule (triangles) and
 on the random facts (squares), and the rule's accuracy on fresh points (circles), one colour per
-P/N.  Panel (c) is measurement only: theory speaks at its ends.
+P/N, measurement only; (d) the mixture's half point, the P/N at which half its labellings are
+separable, against the noisy teacher's capacity alpha_c(rho) (theory/noisy_teacher.py, N -> infinity;
+line) and Cover's 2 (dashed).
 """
 import matplotlib.pyplot as plt
 import numpy as np
@@ -15,6 +17,7 @@ from experiments.common import figures
 from experiments.common.stats import summarise
 from theory.capacity import bits_stored_lower_bound, cover_separable_fraction
 from theory.capacity import derive as capacity_derivation
+from theory.noisy_teacher import noisy_teacher_capacity
 
 
 def main() -> None:
@@ -22,7 +25,8 @@ def main() -> None:
     data = figures.read(args.tables)
     noise, mixture = data[data["part"] == "noise"], data[data["part"] == "mixture"]
     sizes = sorted(noise["weights"].unique())
-    fig, axes = plt.subplots(1, 3, figsize=(figures.WIDTH, 2.4))
+    fig, axes = plt.subplots(2, 2, figsize=(figures.WIDTH, 4.8))
+    axes = axes.flat
 
     # (a) Cover's separable fraction, (b) bits per weight
     ratios = np.array(sorted(noise["points_per_weight"].dropna().unique()))
@@ -48,7 +52,7 @@ def main() -> None:
 
     # (c) the mixture
     if len(mixture):
-        fractions = sorted(mixture["points_per_weight"].unique())
+        fractions = sorted(mixture["points_per_weight"].dropna().unique())
         shown = {"rule_accuracy": "o", "rule_facts_accuracy": "^", "random_facts_accuracy": "s"}
         for i, r in enumerate(fractions):
             c = figures.color(i, len(fractions))
@@ -60,7 +64,18 @@ def main() -> None:
         axes[2].set_xlabel(r"dial $\rho$ (fraction of facts from the rule)")
         axes[2].set_ylabel("accuracy")
         axes[2].set_title(f"(c) mixture, N={int(mixture['weights'].iloc[0])}")
-        axes[2].legend(frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
+        axes[2].legend(frameon=False, fontsize="small")
+
+        # (d) the mixture's half point against the noisy teacher's capacity
+        half = summarise(mixture[mixture["quantity"] == "mixture_half_point_per_weight"], ["rho"])
+        dials = np.linspace(0, half["rho"].max(), 200)
+        axes[3].plot(dials, noisy_teacher_capacity(dials), color="k", label=r"capacity $\alpha_c(\rho)$, $N\to\infty$")
+        axes[3].axhline(capacity_bits, color="0.5", linestyle="--", linewidth=0.8, label="Cover's capacity")
+        figures.points(axes[3], half, "rho", color=figures.color(0, 1), marker="o", label=f"N={int(mixture['weights'].iloc[0])}")
+        axes[3].set_xlabel(r"dial $\rho$")
+        axes[3].set_ylabel("half point P/N")
+        axes[3].set_title("(d) mixture, half the labellings separable")
+        axes[3].legend(frameon=False)
     fig.tight_layout()
     figures.save(fig, args.out)
 

@@ -19,13 +19,19 @@ mixture   the rho dial on the same unit: each fact follows a rule, sign(t . x) f
           per (P/N, rho, seed), averaged over labellings: the train accuracy on the rule's facts
           and on the random facts, the rule accuracy 1 - angle(w, t)/pi (the exact accuracy on
           fresh Gaussian points), bits_per_weight, and mixture_separated_fraction, the fraction of
-          labellings whose every fact the fit classifies right.
+          labellings whose every fact the fit classifies right.  Per (rho, seed) with rho < 1,
+          mixture_half_point_per_weight: on the largest point set, each labelling's threshold, the
+          largest P whose first P facts the fit separates (bisection over P: a separable set stays
+          separable when facts are removed), gives the seed's separable fraction at every P; the P/N
+          at which it falls to 1/2 (half_crossing) is set against the noisy teacher's capacity
+          (theory/noisy_teacher.py).
 
     python -m experiments.e6_capacity.run --part noise --weights 16 --seeds 0 1 --config '{...}' \
         --out results/capacity/noise_N16.csv --manifest results/capacity/noise_N16.json
 """
 import itertools
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -81,6 +87,40 @@ def run_noise(config: dict, seeds: list[int], n_weights: int) -> pd.DataFrame:
     return pd.DataFrame(rows).assign(weights=n_weights, labellings=n_labellings).astype({"points": "Int64"})
 
 
+def separability_thresholds(points: torch.Tensor, signs: torch.Tensor, iterations: int) -> torch.Tensor:
+    """The largest P at which the fit separates each member's first P facts, (B, L) (NaN where a fit diverged).
+
+    Bisection over P between N (P <= N points in general position are always separable) and the P_max facts
+    of points (B, P_max, N), signs (B, L, P_max): separable at P implies separable at every smaller P.
+    """
+    n_sets, n_members, largest = signs.shape
+    low = torch.full((n_sets, n_members), points.shape[-1])  # separable
+    high = torch.full((n_sets, n_members), largest + 1)  # not separable, or beyond the facts
+    diverged = torch.zeros(n_sets, n_members, dtype=torch.bool)
+    while (high - low > 1).any():
+        middle = (low + high) // 2  # (B, L); a member already decided refits at its low and stays
+        used = (torch.arange(largest) < middle[..., None]).double()  # its first P facts, (B, L, P_max)
+        fit = fit_logistic(points, signs, used / middle[..., None], iterations)
+        separated = ((fit.margins > 0) | (used == 0)).all(dim=-1)
+        diverged |= fit.diverged
+        low, high = torch.where(separated, middle, low), torch.where(separated, high, middle)
+    return low.double().masked_fill(diverged, math.nan)
+
+
+def half_points(thresholds: np.ndarray, n_weights: int, largest: int) -> np.ndarray:
+    """Per row of labellings' thresholds (..., L): the P/N at which the fraction separable, mean(threshold >= P)
+    over the labellings that did not diverge, falls to 1/2 on P = N, ..., largest; +inf (censored: beyond the
+    largest P) where it stays above."""
+    points = np.arange(n_weights, largest + 1)
+    reached = np.where(np.isnan(thresholds[..., None]), np.nan, thresholds[..., None] >= points)  # (..., L, P)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a row whose every fit diverged has no fraction: NaN
+        fractions = np.nanmean(reached, axis=-2)  # (..., P)
+    rows = fractions.reshape(-1, len(points))
+    crossings = np.array([np.inf if f[-1] > 0.5 else half_crossing(points / n_weights, f) for f in rows])  # NaN: every fit diverged
+    return crossings.reshape(fractions.shape[:-1])
+
+
 def run_mixture(config: dict, seeds: list[int]) -> pd.DataFrame:
     part = config["mixture"]
     n_weights, dials, n_labellings = part["weights"], sorted(part["rho"]), part["labellings"]
@@ -120,6 +160,14 @@ def run_mixture(config: dict, seeds: list[int]) -> pd.DataFrame:
     undefined = {"rule_facts_accuracy": 0.0, "random_facts_accuracy": 1.0}  # the dial where a quantity has no facts
     rows = [{"points_per_weight": r, "points": p, "rho": rho, "seed": s, "quantity": q, "value": float(v[i, j])}
             for q, v in quantities.items() for i, (r, p, s) in enumerate(cells) for j, rho in enumerate(dials) if undefined.get(q) != rho]
+
+    # the half point on the largest sets (the last len(seeds) cells), at every rho below 1 (a rule is always separable)
+    noisy = [j for j, rho in enumerate(dials) if rho < 1]
+    largest_signs = signs[-len(seeds):].reshape(len(seeds), len(dials), n_labellings, largest)[:, noisy]
+    thresholds = separability_thresholds(points[-len(seeds):], largest_signs.reshape(len(seeds), -1, largest), config["iterations"])
+    half = half_points(thresholds.numpy().reshape(len(seeds), len(noisy), n_labellings), n_weights, largest)  # (S, R < 1)
+    rows += [{"rho": dials[j], "seed": s, "quantity": "mixture_half_point_per_weight", "value": float(half[k, i])}
+             for k, s in enumerate(seeds) for i, j in enumerate(noisy)]
     return pd.DataFrame(rows).assign(weights=n_weights, labellings=n_labellings)
 
 

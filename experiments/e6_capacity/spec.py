@@ -4,7 +4,7 @@ One job per number of weights N on pure noise, and one for the rho mixture.
 from experiments.common.spec import Experiment
 
 PARTS = ("noise", "mixture")  # the noise part: one job per N; the mixture: one job
-CELL = ("part", "weights", "points", "labellings")  # one ledger cell; half_point_per_weight has no P
+CELL = ("part", "weights", "points", "labellings")  # one ledger cell; the half points have no P
 
 SCHEMA = """  # the config section, checked before any job runs
 description: E6, capacity on pure noise and what noise costs structure (T8); one job per N, one for the mixture
@@ -31,7 +31,7 @@ properties:
     properties:
       weights: {description: number of weights N, type: integer, minimum: 2}
       points_per_weight:
-        description: ratios P/N of facts to weights, P = round(ratio N)
+        description: ratios P/N of facts to weights, P = round(ratio N); the largest bounds the half point's bisection
         type: array
         minItems: 1
         uniqueItems: true
@@ -48,6 +48,6 @@ SPEC = Experiment(
     jobs=lambda section: {**{f"noise_N{weights}": {"part": "noise", "weights": weights} for weights in section["weights"]},
                         "mixture": {"part": "mixture"}},
     jumps=frozenset({"separated_fraction", "mixture_separated_fraction", "rule_facts_accuracy", "random_facts_accuracy",
-                     "half_point_per_weight"}),
+                     "half_point_per_weight", "mixture_half_point_per_weight"}),
     resources={"mem_mb": 2000, "runtime": 20},
 )

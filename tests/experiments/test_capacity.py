@@ -1,10 +1,12 @@
 """E6 and its threshold unit: Newton's fit reaches the optimum and separates what is separable,
-members fit as alone, runs are pure, and small runs land on Cover's fraction."""
+members fit as alone, runs are pure, small runs land on Cover's fraction, and the mixture's bisected
+separability thresholds agree with an exact test (linear programming)."""
 import math
 
 import numpy as np
 import pandas as pd
 import torch
+from scipy.optimize import linprog
 
 from experiments.common.threshold_unit import fit_logistic, gaussian_points, random_signs
 from experiments.e6_capacity import run as capacity
@@ -79,3 +81,39 @@ def test_mixture_ends_and_purity():
     separated = first[first["quantity"] == "mixture_separated_fraction"].set_index(["rho", "seed"])["value"]
     assert np.allclose(separated.xs(1.0, level="rho"), 1.0)  # every labelling of a teacher is separable
     assert not first["value"].equals(capacity.run(CONFIG, [0, 2], "mixture")["value"])
+
+
+def _separable(points, labels) -> bool:
+    """An exact test: is there w with y_i w . x_i >= 1 for every i (linear programming, HiGHS)?"""
+    result = linprog(np.zeros(points.shape[1]), A_ub=-(labels[:, None] * points), b_ub=-np.ones(len(labels)),
+                     bounds=(None, None), method="highs")
+    return result.status == 0
+
+
+def test_bisected_thresholds_are_the_exact_largest_separable_prefixes():
+    n_points, n_weights = 30, 6
+    points = gaussian_points(5, n_points, n_weights)
+    teacher = np.random.default_rng(5).standard_normal(n_weights)
+    rule = np.random.default_rng(6).random((12, n_points)) < 0.6
+    signs = np.where(rule, np.sign(points @ teacher), random_signs(5, (12, n_points)))  # 12 mixtures at rho near 0.6
+    thresholds = capacity.separability_thresholds(torch.from_numpy(points)[None], torch.from_numpy(signs)[None], 25)[0]
+    assert len(set(thresholds.tolist())) > 3  # the thresholds differ: the check below is not one case
+    for labels, threshold in zip(signs, thresholds.int().tolist()):
+        assert _separable(points[:threshold], labels[:threshold])
+        assert threshold == n_points or not _separable(points[: threshold + 1], labels[: threshold + 1])
+
+
+def test_half_points_read_the_fraction_of_thresholds_reached():
+    # N = 8: thresholds 8, 10, 12, 14 leave fractions 1, 3/4, 3/4, 1/2 at P = 8..11, so the crossing is at P = 11
+    assert np.isclose(capacity.half_points(np.array([[8.0, 10, 12, 14]]), 8, 16)[0], 11 / 8)
+    assert np.isclose(capacity.half_points(np.array([[8.0, 10, np.nan, 12, 14]]), 8, 16)[0], 11 / 8)  # a diverged fit is left out
+    assert capacity.half_points(np.array([[16.0, 16, 16, 9]]), 8, 16)[0] == np.inf  # above 1/2 up to the largest P: censored
+    assert np.isnan(capacity.half_points(np.array([[np.nan, np.nan]]), 8, 16)[0])  # every fit diverged: no half point
+
+
+def test_mixture_half_point_is_measured_below_rho_one():
+    config = {**CONFIG, "mixture": {**CONFIG["mixture"], "points_per_weight": [2.0, 4.0], "labellings": 8}}
+    table = capacity.run(config, [0, 1], "mixture")
+    half = table[table["quantity"] == "mixture_half_point_per_weight"]
+    assert set(half["rho"]) == {0.0, 0.5} and len(half) == 4
+    assert ((half["value"] > 1) & (half["value"] < 4)).all()  # between N and the largest P = 4N
