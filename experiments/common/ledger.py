@@ -110,18 +110,23 @@ def standard_errors(count: float, bias: Callable[[Cells, np.ndarray], np.ndarray
     return tolerance
 
 
-def binomial_standard_errors(count: float):
-    """A fraction F over the seeds x labellings fits of a cell, each labelling separable or not independently:
-    Wilson's score interval at ``count`` standard errors around the measured count (stats.wilson_interval); the
-    tolerance is the distance from the measurement to the interval's end on the prediction's side.  Never taken at
-    the predicted F, where it would vanish at F = 0 or 1."""
+def binomial_standard_errors(count: float, trials_per_seed: Callable[[Cells], pd.Series] = lambda cells: cells["labellings"]):
+    """A fraction F over a cell's independent trials (by default its seeds x labellings fits, each labelling separable
+    or not): Wilson's score interval at ``count`` standard errors around the measured count (stats.wilson_interval);
+    the tolerance is the distance from the measurement to the interval's end on the prediction's side.  Never taken
+    at the predicted F, where it would vanish at F = 0 or 1."""
     def tolerance(cells: Cells, predicted: np.ndarray) -> np.ndarray:
-        trials = (cells["n_seeds"] * cells["labellings"]).to_numpy(float)
+        trials = (cells["n_seeds"] * trials_per_seed(cells)).to_numpy(float)
         measured = cells["mean"].to_numpy(float)
         low, high = wilson_interval(measured * trials, trials, count)
         return np.where(predicted >= measured, high - measured, measured - low) + rounding(cells, predicted)
     tolerance.chance = lambda cells: np.full(len(cells), normal_tail(count))
     return tolerance
+
+
+def declared(cells: Cells) -> np.ndarray:
+    """A prediction that each run declared on its own data (the claim's ``reference``): the cells' mean of it."""
+    return cells["reference"].to_numpy(float)
 
 
 def config_scalars(cells: Cells, *names: str) -> list[np.ndarray]:

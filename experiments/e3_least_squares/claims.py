@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.common.curves import log_log_slope
-from experiments.common.ledger import STANDARD_ERRORS, Cells, Claim, config_scalars, dial_ends, grid_of, relative, standard_errors
+from experiments.common.ledger import STANDARD_ERRORS, Cells, Claim, config_scalars, declared, dial_ends, grid_of, relative, standard_errors
 from experiments.e3_least_squares.spec import CELL, POWER_LAW_CELL
 from theory.gradient_flow import gradient_flow_loss, power_law_loss_exponent
 from theory.regression_mixture import mixture_test_risk, mixture_train_mse
@@ -49,7 +49,7 @@ CLAIMS = (
           tolerance=standard_errors(STANDARD_ERRORS), rationale="as T4.test_risk",
           source="T4 continued inward (derived here)", kind="prediction", select=lambda c: ~dial_ends(c) & away_from_threshold(c)),
     Claim("T5.gradient_flow_loss", "E3", "least_squares", "gd_loss", CELL,
-          predict=lambda c: c["reference"], tolerance=relative(0.03), reference="gd_eigen_sum",
+          predict=declared, tolerance=relative(0.03), reference="gd_eigen_sum",
           rationale="3%; gradient descent with step eta multiplies a mode's loss by about exp(-k eta^2 lambda^2) relative to the flow, "
                     "a change of order eta lambda (lambda t) <= 2% on the modes that still hold loss at t; a check of the "
                     "numerics against the eigen-sum of the same data",

@@ -4,27 +4,23 @@ experiments/common/ledger.py).  Every prediction here is a per-run value that th
 members at rho = 1 and 0 and from its own data, never from a middle member's measurement (laws.py)."""
 import numpy as np
 
-from experiments.common.ledger import STANDARD_ERRORS, Claim, middle, standard_errors
-from experiments.common.stats import wilson_interval
+from experiments.common.ledger import STANDARD_ERRORS, Claim, binomial_standard_errors, declared, middle, standard_errors
 from experiments.e8_modular_addition.spec import CELL
 
 
-def declared(cells):
-    """The prediction is the run's declared value, its column "reference" (laws.py)."""
-    return cells["reference"].to_numpy(float)
+def test_pairs(cells):
+    """A cell's test pairs per seed, round((1 - f) p^2)."""
+    return np.round((1 - cells["train_fraction"]) * cells["modulus"] ** 2)
 
 
 def test_pairs_proportion(count: float):
     """``count`` standard errors over seeds, or, where the seeds agree too closely for their spread to mean anything (a
     proportion at or near 0), Wilson's interval at ``count`` of the measured accuracy over the cell's test pairs of all
     its seeds (each pair one trial), whichever is wider; the interval comes from the measured count alone."""
-    over_seeds = standard_errors(count)
+    over_seeds, over_pairs = standard_errors(count), binomial_standard_errors(count, test_pairs)
 
     def tolerance(cells, predicted):
-        trials = cells["n_seeds"].to_numpy(float) * np.round((1 - cells["train_fraction"].to_numpy(float)) * cells["modulus"].to_numpy(float) ** 2)
-        measured = cells["mean"].to_numpy(float)
-        low, high = wilson_interval(measured * trials, trials, count)
-        return np.maximum(over_seeds(cells, predicted), np.where(predicted >= measured, high - measured, measured - low))
+        return np.maximum(over_seeds(cells, predicted), over_pairs(cells, predicted))
     tolerance.chance = over_seeds.chance
     return tolerance
 

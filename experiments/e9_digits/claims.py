@@ -3,13 +3,13 @@ noise, kept as a map), and the noisy test labels' identity (paper section "The m
 jump, and natural data", E9; the ledger's machinery is experiments/common/ledger.py)."""
 import numpy as np
 
-from experiments.common.ledger import STANDARD_ERRORS, Claim, middle, standard_errors
+from experiments.common.ledger import STANDARD_ERRORS, Claim, declared, middle, standard_errors
 from experiments.e9_digits.spec import CELL, N_CLASSES
 
 
 def structure_accuracy(cells):
     """The same seeds' clean accuracy at rho = 1: their structure margin plus chance."""
-    return cells["reference"].to_numpy(float) + 1 / N_CLASSES
+    return declared(cells) + 1 / N_CLASSES
 
 
 def frozen(cells):
@@ -22,7 +22,7 @@ def fresh(cells):
 
 CLAIMS = (
     Claim("E9.memoriser", "E9", "digits", "clean_accuracy", CELL,
-          predict=lambda c: c["reference"].to_numpy(float), tolerance=standard_errors(STANDARD_ERRORS), reference="memoriser_accuracy",
+          predict=declared, tolerance=standard_errors(STANDARD_ERRORS), reference="memoriser_accuracy",
           rationale="4 standard errors over seeds of the clean test accuracy; the prediction is a 1-nearest-neighbour "
                     "learner's clean test accuracy on the member's own training images and frozen labels, computed from the "
                     "data before training (the memoriser theory of frozen noise: it fits every label, so a randomised "
