@@ -1,26 +1,46 @@
 """What every figure shares: its command line, reading results, the look, and saving atomically.
 
-Theory is drawn as lines, measurements as points with 95% intervals over seeds.  Runs that
-diverged (NaN or infinite values), and censored times (+inf where the figure's summary says so: a level never reached
-within the steps), are never drawn: a panel that lost any says how many of each, in red.
+The look (paper issue 22): a figure is drawn at the width the paper prints it (the text width), so its fonts print
+at their size, never below MIN_POINTS; colours are Okabe and Ito's colour-blind-safe set (a sequential map, viridis
+without its pale yellow end, where more series than that are in order, e.g. many values of rho), and each series
+has its own marker too.  Theory is drawn as lines, measurements as markers with 95% intervals over seeds and no line.
+Legends sit outside the data (beside, above or below the panels).  Runs that diverged (NaN or infinite values), and
+censored times (+inf where the figure's summary says so: a level never reached within the steps), are never drawn:
+a panel that lost any says how many of each under its title.  ``save`` refuses a figure that ``audit`` finds
+unreadable (tests/paper/test_figures.py).
 """
 import argparse
+from itertools import combinations
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 from experiments.common.io import atomic_path  # noqa: E402
 
-WIDTH = 7.0  # inches: the text width of the paper
-COLORS = plt.get_cmap("viridis")
+TEXT_WIDTH = 8.5 - 2 * 2.2 / 2.54  # inches: letter paper less paper.tex's 2.2 cm margins, where \includegraphics prints every figure
+WIDTH = TEXT_WIDTH  # figures are drawn at their printed width, so a font prints at its size
+MIN_POINTS = 7.0  # the smallest text a reader should have to read, at printed size
+
+# Okabe & Ito (2008), "Color Universal Design", without yellow (unreadable on white): blue, orange, bluish green,
+# vermillion, reddish purple, sky blue, black.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
+SEQUENTIAL = plt.get_cmap("viridis")
+MARKER_CYCLE = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h", "*")
 MARKERS = {"linear": "o", "mlp": "^"}
+THEORY = "0.25"  # the grey of a theory line shared by every series of a panel, and of the legend's key entries
 
 # pdf.fonttype 42 embeds TrueType fonts: publishers reject the default Type 3 (tests/paper/test_figures.py).
-plt.rcParams.update({"font.size": 8, "axes.titlesize": 8, "legend.fontsize": 6.5, "lines.linewidth": 1.0, "savefig.bbox": "tight", "pdf.fonttype": 42})
+plt.rcParams.update({"font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "xtick.labelsize": 7, "ytick.labelsize": 7,
+                     "legend.fontsize": 7, "legend.title_fontsize": 7, "legend.frameon": False, "legend.handlelength": 1.6,
+                     "lines.linewidth": 1.0, "lines.markersize": 4, "errorbar.capsize": 1.5, "pdf.fonttype": 42,
+                     "figure.constrained_layout.use": True, "savefig.bbox": None})
 
 
 def parser(description: str) -> argparse.ArgumentParser:
@@ -35,37 +55,104 @@ def read(paths: list[Path]) -> pd.DataFrame:
 
 
 def color(i: int, n: int):
-    return COLORS(0.1 + 0.8 * i / max(n - 1, 1))
+    """The i-th of n series' colour: Okabe-Ito's while they suffice, else evenly along viridis (dark to green)."""
+    return PALETTE[i] if n <= len(PALETTE) else SEQUENTIAL(0.85 * i / (n - 1))
+
+
+def marker(i: int) -> str:
+    """The i-th series' marker, so that series differ in shape as well as colour."""
+    return MARKER_CYCLE[i % len(MARKER_CYCLE)]
 
 
 def points(ax, summary: pd.DataFrame, x: str, **style) -> None:
-    """Means over seeds with their 95% intervals (a summary from experiments.common.stats.summarise)."""
+    """Means over seeds with their 95% intervals (a summary from experiments.common.stats.summarise), as markers."""
     note_diverged(ax, int(summary["n_diverged"].sum()))
     note_diverged(ax, int(summary["n_censored"].sum()), "censored")
     summary = summary[summary["n_seeds"] > 0]
     err = [summary["mean"] - summary["ci_low"], summary["ci_high"] - summary["mean"]]
-    ax.errorbar(summary[x], summary["mean"], yerr=err, linestyle="none", markersize=3.5, capsize=1.5, **style)
+    ax.errorbar(summary[x], summary["mean"], yerr=err, linestyle="none", zorder=3, **style)
+
+
+def key(theory: str = "theory", measured: str = "measured") -> list:
+    """Legend handles that say which is which: a grey line for theory, a grey marker for measurement."""
+    return [Line2D([], [], color=THEORY, label=theory), Line2D([], [], color=THEORY, marker="o", linestyle="none", label=measured)]
+
+
+def beside(ax, **kw):
+    """The panel's legend to its right, off the data."""
+    return ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), borderaxespad=0, **kw)
+
+
+def below(fig, **kw):
+    """One legend for the whole figure, under its panels."""
+    return fig.legend(loc="outside lower center", **kw)
+
+
+def above(fig, **kw):
+    """One legend for the whole figure, over its panels."""
+    return fig.legend(loc="outside upper center", **kw)
 
 
 def note_diverged(ax, runs: int, what: str = "diverged") -> None:
     """Add ``runs`` to the panel's count of diverged (or censored: never reached their level within the steps) runs
-    left out, shown in its lower left corner."""
+    left out; ``save`` writes the counts under the panel's title, off the data."""
     if runs == 0:
         return
-    note = next((t for t in ax.texts if t.get_gid() == "diverged"), None)
-    if note is None:
-        note = ax.text(0.02, 0.02, "", transform=ax.transAxes, gid="diverged", color="red", fontsize=6.5)
-        note.runs = {}
-    note.runs[what] = note.runs.get(what, 0) + runs
-    note.set_text(", ".join(f"{n} {kind} run{'s' if n > 1 else ''}" for kind, n in note.runs.items()) + " not shown")
+    ax.left_out = getattr(ax, "left_out", {})
+    ax.left_out[what] = ax.left_out.get(what, 0) + runs
+
+
+def audit(fig) -> list[str]:
+    """What makes ``fig`` hard to read at its printed width: text under MIN_POINTS, a legend that repeats a label or
+    covers a plotted point, a measured point outside its axes' limits, texts that overlap."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    scale = TEXT_WIDTH / fig.get_figwidth()
+    ticks = {id(label) for ax in fig.axes for axis in ax._axis_map.values()
+             for tick in axis.get_major_ticks() + axis.get_minor_ticks() for label in (tick.label1, tick.label2)}
+    drawn = {id(label) for ax in fig.axes for axis in ax._axis_map.values() for tick in axis._update_ticks()  # those in view
+             for label in (tick.label1, tick.label2)}
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and (id(t) not in ticks or id(t) in drawn)]
+    problems = [f"{t.get_text()!r} prints at {t.get_fontsize() * scale:.1f} pt" for t in texts if t.get_fontsize() * scale < MIN_POINTS - 1e-9]
+    for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())]:
+        labels = [t.get_text() for t in legend.get_texts()]
+        problems += [f"the legend repeats {label!r}" for label in sorted({x for x in labels if labels.count(x) > 1})]
+        box = legend.get_window_extent(renderer)
+        for ax in fig.axes:
+            for line in ax.lines:
+                xy = ax.transData.transform(np.column_stack(line.get_data()).astype(float))
+                if box.count_contains(xy[np.isfinite(xy).all(axis=1)]):
+                    problems.append(f"the legend {labels} covers {line.get_label()!r} in {ax.get_title()!r}")
+    for ax in fig.axes:
+        for line in ax.lines:
+            if line.get_marker() in ("None", "", None, " "):
+                continue  # a theory line may run off the panel; a measurement may not
+            x, y = (np.asarray(v, dtype=float) for v in line.get_data())
+            shown = np.isfinite(x) & np.isfinite(y)
+            for values, (low, high), scale_name in ((x[shown], sorted(ax.get_xlim()), ax.get_xscale()), (y[shown], sorted(ax.get_ylim()), ax.get_yscale())):
+                if ((values < low) | (values > high) | ((values <= 0) if scale_name == "log" else False)).any():
+                    problems.append(f"{line.get_label()!r} in {ax.get_title()!r} has points outside the axes ({low:g}, {high:g})")
+    boxes = [(t, t.get_window_extent(renderer)) for t in texts]
+    for (s, a), (t, b) in combinations(boxes, 2):
+        if a.overlaps(b) and a.intersection(a, b).width > 0.5 and a.intersection(a, b).height > 0.5:
+            problems.append(f"{s.get_text()!r} overlaps {t.get_text()!r}")
+    return problems
 
 
 def save(fig, out: Path) -> None:
-    """Write the figure; log axes keep labels on their decades only (minor labels crowd short ranges)."""
+    """Write the figure at its drawn size; log axes keep labels on their decades only (minor labels crowd short ranges).
+    Refuses (ValueError) a figure that ``audit`` finds hard to read."""
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             if axis.get_scale() == "log":
                 axis.set_minor_formatter(plt.NullFormatter())
+        left_out = getattr(ax, "left_out", {})
+        if left_out:
+            note = ", ".join(f"{n} {kind} run{'s' if n > 1 else ''}" for kind, n in left_out.items()) + " not shown"
+            ax.set_title(f"{ax.get_title()}\n({note})")
+    problems = audit(fig)
+    if problems:
+        raise ValueError(f"{out.name} is hard to read at its printed width:\n  " + "\n  ".join(problems))
     with atomic_path(out) as tmp:
         fig.savefig(tmp, format="pdf")
     plt.close(fig)

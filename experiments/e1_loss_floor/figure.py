@@ -7,6 +7,7 @@ hollow points lie outside T3's validity (m(1-rho)/V < 20).
 """
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.lines import Line2D
 
 from experiments.common import figures
 from experiments.common.stats import summarise
@@ -22,25 +23,27 @@ def main() -> None:
     largest = data[data["samples_per_key"] == data["samples_per_key"].max()]
     classes = sorted(data["classes"].unique())
     dial = np.linspace(0, 1, 201)
-    fig, axes = plt.subplots(1, 3, figsize=(figures.WIDTH, 2.3))
+    fig, axes = plt.subplots(1, 3, figsize=(figures.WIDTH, 2.7), width_ratios=[1, 1, 1.25])
+    style = {"linear": {"marker": "o", "markersize": 3.5}, "mlp": {"marker": "^", "markersize": 6, "markerfacecolor": "none"}}  # the MLP's
+    # open triangles are larger than the linear model's dots, so that where the two agree both stay visible
 
     # (a, b) loss and accuracy across the dial
     for ax, quantity, theory in ((axes[0], "test_loss", bayes_floor), (axes[1], "test_accuracy", bayes_accuracy)):
         for i, v in enumerate(classes):
             c = figures.color(i, len(classes))
-            ax.plot(dial, theory(dial, v), color=c, label=f"V={v}")
-            for model, marker in figures.MARKERS.items():
+            ax.plot(dial, theory(dial, v), color=c, label=f"$V$ = {v}" if ax is axes[0] else None)
+            for model in figures.MARKERS:
                 rows = largest[(largest["classes"] == v) & (largest["model"] == model) & (largest["quantity"] == quantity)]
                 if len(rows):
-                    figures.points(ax, summarise(rows, cell), "rho", color=c, marker=marker)
+                    figures.points(ax, summarise(rows, cell), "rho", color=c, **style[model])
         ax.set_xlabel(r"dial $\rho$")
     axes[0].set_ylabel("test cross-entropy (nats)")
-    axes[0].set_title(f"(a) loss floor, m = {largest['samples_per_key'].max()}")
+    axes[0].set_title(f"(a) loss, $m$ = {largest['samples_per_key'].max()}")
     axes[1].set_ylabel("test accuracy")
-    axes[1].set_title("(b) accuracy")
-    for model, marker in figures.MARKERS.items():  # one legend entry per model, in grey
-        axes[0].plot([], [], linestyle="none", marker=marker, color="0.4", label=model)
-    axes[0].legend(ncol=1, frameon=False, loc="upper right")
+    axes[1].set_title(f"(b) accuracy, $m$ = {largest['samples_per_key'].max()}")
+    models = [Line2D([], [], color=figures.THEORY, linestyle="none", label=model, **style[model]) for model in figures.MARKERS]
+    theory_line = Line2D([], [], color=figures.THEORY, label=r"T1: $H(\rho)$, Bayes accuracy")
+    figures.below(fig, handles=[*axes[0].get_legend_handles_labels()[0], *models, theory_line], ncol=6)
 
     # (c) finite-sample excess over the floor, linear model, middle V
     v = classes[len(classes) // 2]
@@ -52,17 +55,19 @@ def main() -> None:
     for i, r in enumerate(dials):
         s = summary[summary["rho"] == r]
         valid = np.asarray(t3_valid(s), dtype=bool)
-        c = figures.color(i, len(dials))
-        figures.points(axes[2], s[valid], "samples_per_key", color=c, marker="o", label=rf"$\rho$={r:g}")
-        figures.points(axes[2], s[~valid], "samples_per_key", color=c, marker="o", markerfacecolor="none")
+        c, marker = figures.PALETTE[len(figures.PALETTE) - 1 - i], figures.marker(i + 1)  # not (a, b)'s colours: these are values of rho
+        figures.points(axes[2], s[valid], "samples_per_key", color=c, marker=marker, label=rf"$\rho$ = {r:g}" if valid.any() else None)
+        figures.points(axes[2], s[~valid], "samples_per_key", color=c, marker=marker, markerfacecolor="none", label=rf"$\rho$ = {r:g}" if not valid.any() else None)
     m = np.geomspace(summary["samples_per_key"].min(), summary["samples_per_key"].max(), 50)
-    axes[2].plot(m, finite_sample_excess(m, v), color="k", label="(V-1)/(2m)")
+    axes[2].plot(m, finite_sample_excess(m, v), color=figures.THEORY, label="T3: $(V-1)/(2m)$")
+    axes[2].plot([], [], color=figures.THEORY, marker="o", markerfacecolor="none", linestyle="none", label="outside T3's validity")
     axes[2].set_xscale("log")
     axes[2].set_yscale("log")
-    axes[2].set_xlabel("samples per key m")
-    axes[2].set_ylabel("test loss minus H (nats)")
-    axes[2].set_title(f"(c) finite-sample excess, V = {v}")
-    axes[2].legend(ncol=1, frameon=False, loc="center left")
+    axes[2].set_ylim(0.5 * summary["ci_low"].where(summary["ci_low"] > 0, summary["mean"]).min(), None)
+    axes[2].set_xlabel("samples per key $m$")
+    axes[2].set_ylabel("test loss minus $H$ (nats)")
+    axes[2].set_title(f"(c) finite-sample excess, linear, $V$ = {v}")
+    figures.beside(axes[2])
     figures.save(fig, args.out)
 
 

@@ -8,6 +8,7 @@ the MLP (triangles, random initialisation) has no line: its logits are not unifo
 """
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.lines import Line2D
 
 from experiments.common import figures
 from experiments.common.stats import summarise
@@ -20,31 +21,38 @@ def main() -> None:
     cell = ["model", "classes", "keys", "rho", "batch_size"]
     n_keys, n_classes = int(data["keys"].iloc[0]), int(data["classes"].iloc[0])
     positive = np.geomspace(max(data.loc[data["rho"] > 0, "rho"].min(), 1e-3), 1, 100)
-    fig, axes = plt.subplots(1, 3, figsize=(figures.WIDTH, 2.3))
+    fig, axes = plt.subplots(1, 3, figsize=(figures.WIDTH, 2.8), width_ratios=[1, 1, 1.3])
+    style = {"linear": {"marker": "o", "markersize": 3.5}, "mlp": {"marker": "^", "markersize": 5, "markerfacecolor": "none"}}
 
     def measured(ax, quantity, x, **kw):
-        for model, marker in figures.MARKERS.items():
+        for model in figures.MARKERS:
             rows = data[(data["model"] == model) & (data["quantity"] == quantity)]
             if len(rows):
                 s = summarise(rows, cell)
-                figures.points(ax, s[s[x] > 0], x, marker=marker, label=f"{model}", **kw)
+                figures.points(ax, s[s[x] > 0], x, **style[model], **kw)
 
     # (a) signal and noise
-    axes[0].plot(positive, mean_gradient_sq_norm(positive, n_classes, n_keys), color=figures.color(0, 2), label=r"$|G|^2$ theory")
-    axes[0].plot(positive, gradient_trace(positive, n_classes, n_keys), color=figures.color(1, 2), label=r"tr$\Sigma$ theory")
-    measured(axes[0], "mean_grad_sq_norm", "rho", color=figures.color(0, 2))
-    measured(axes[0], "grad_trace", "rho", color=figures.color(1, 2))
-    axes[0].set_title(f"(a) signal and noise, K={n_keys}, V={n_classes}")
+    signal, noise = figures.color(0, 2), figures.color(1, 2)
+    axes[0].plot(positive, mean_gradient_sq_norm(positive, n_classes, n_keys), color=signal)
+    axes[0].plot(positive, gradient_trace(positive, n_classes, n_keys), color=noise)
+    measured(axes[0], "mean_grad_sq_norm", "rho", color=signal)
+    measured(axes[0], "grad_trace", "rho", color=noise)
+    axes[0].set_title(rf"(a) signal and noise, $K$ = {n_keys}, $V$ = {n_classes}")
 
     # (b) the noise scale
-    axes[1].plot(positive, gradient_noise_scale(positive, n_keys), color="k", label=r"$K/\rho^2-1$")
+    axes[1].plot(positive, gradient_noise_scale(positive, n_keys), color=figures.THEORY)
     measured(axes[1], "noise_scale", "rho", color="k")
-    axes[1].set_title(r"(b) gradient noise scale $B_{noise}$")
+    axes[1].set_title(r"(b) gradient noise scale $B_{\mathrm{noise}}$")
+    axes[1].set_ylabel(r"$B_{\mathrm{noise}} = \mathrm{tr}\,\Sigma / |G|^2$")
     for ax in axes[:2]:
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel(r"dial $\rho$")
-        ax.legend(frameon=False)
+    quantities = [Line2D([], [], color=signal, marker="o", markersize=3.5, label=r"$|G|^2$"),
+                  Line2D([], [], color=noise, marker="o", markersize=3.5, label=r"$\mathrm{tr}\,\Sigma$")]
+    models = [Line2D([], [], color=figures.THEORY, linestyle="none", label=f"{model} (measured)", **style[model]) for model in figures.MARKERS]
+    theory = Line2D([], [], color=figures.THEORY, label=r"T2, linear (lines; (b): $K/\rho^2-1$)")
+    figures.below(fig, handles=[*quantities, *models, theory], ncol=5)
 
     # (c) minibatch gradient norms, linear model
     rows = data[(data["model"] == "linear") & (data["quantity"] == "minibatch_sq_norm")]
@@ -53,13 +61,14 @@ def main() -> None:
     for i, r in enumerate(dials):
         c = figures.color(i, len(dials))
         axes[2].plot(sizes, minibatch_sq_norm(r, sizes, n_classes, n_keys), color=c)
-        figures.points(axes[2], summarise(rows[rows["rho"] == r], cell), "batch_size", color=c, marker="o", label=rf"$\rho$={r:g}")
+        figures.points(axes[2], summarise(rows[rows["rho"] == r], cell), "batch_size", color=c, marker=figures.marker(i), markersize=3,
+                       label=rf"$\rho$ = {r:g}")
     axes[2].set_xscale("log")
     axes[2].set_yscale("log")
-    axes[2].set_xlabel("minibatch size B")
+    axes[2].set_xlabel("minibatch size $B$")
     axes[2].set_ylabel(r"$E|\bar g_B|^2$")
     axes[2].set_title("(c) minibatch gradient, linear")
-    axes[2].legend(ncol=2, frameon=False)
+    figures.beside(axes[2], handlelength=1.0, labelspacing=0.25)
     figures.save(fig, args.out)
 
 
