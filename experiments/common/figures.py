@@ -104,7 +104,7 @@ def note_diverged(ax, runs: int, what: str = "diverged") -> None:
 
 def audit(fig) -> list[str]:
     """What makes ``fig`` hard to read at its printed width: text under MIN_POINTS, a legend that repeats a label or
-    covers a plotted point, a measured point outside its axes' limits, texts that overlap."""
+    covers a plotted point, a measured point outside its axes' limits, texts that overlap or run off the figure."""
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     scale = TEXT_WIDTH / fig.get_figwidth()
@@ -133,6 +133,11 @@ def audit(fig) -> list[str]:
                 if ((values < low) | (values > high) | ((values <= 0) if scale_name == "log" else False)).any():
                     problems.append(f"{line.get_label()!r} in {ax.get_title()!r} has points outside the axes ({low:g}, {high:g})")
     boxes = [(t, t.get_window_extent(renderer)) for t in texts]
+    page = fig.bbox
+    for what, box in [*((repr(t.get_text()), b) for t, b in boxes), *((f"a legend {[t.get_text() for t in legend.get_texts()]}", legend.get_window_extent(renderer))
+                                                                      for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())])]:
+        if box.x0 < page.x0 - 0.5 or box.y0 < page.y0 - 0.5 or box.x1 > page.x1 + 0.5 or box.y1 > page.y1 + 0.5:
+            problems.append(f"{what} is cut at the figure's edge")
     for (s, a), (t, b) in combinations(boxes, 2):
         if a.overlaps(b) and a.intersection(a, b).width > 0.5 and a.intersection(a, b).height > 0.5:
             problems.append(f"{s.get_text()!r} overlaps {t.get_text()!r}")

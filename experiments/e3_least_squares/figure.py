@@ -7,6 +7,7 @@ full-batch gradient descent against time (learning rate x steps) with T5's eigen
 """
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.lines import Line2D
 
 from experiments.common import figures
 from experiments.common.stats import summarise
@@ -20,28 +21,29 @@ def main() -> None:
     n, r2, sigma2 = int(data["samples"].iloc[0]), float(data["teacher_norm_sq"].iloc[0]), float(data["noise_variance"].iloc[0])
     dials = sorted(data["rho"].unique())
     grid = np.arange(1, data["features"].max() + 1)
-    fig, axes = plt.subplots(1, 3, figsize=(figures.WIDTH, 2.4))
+    fig, axes = plt.subplots(1, 3, figsize=(figures.WIDTH, 2.9))
 
-    # (a, b) risk and train error across d/n
+    # (a, b) risk and train error across d/n; the train error is 0 above the threshold (the fit interpolates), so (b) stops there
     for ax, quantity, theory in ((axes[0], "test_risk", mixture_test_risk), (axes[1], "train_mse", mixture_train_mse)):
         for i, r in enumerate(dials):
             c = figures.color(i, len(dials))
-            line = theory(r, n, grid, r2, sigma2)
-            if quantity == "train_mse":
-                line = np.where(grid < n, line, 0.0)  # the fit interpolates above the threshold
-            ax.plot(grid / n, line, color=c)
             s = summarise(data[(data["quantity"] == quantity) & (data["rho"] == r)], cell)
             s["ratio"] = s["features"] / n
-            figures.points(ax, s, "ratio", color=c, marker="o", label=rf"$\rho$={r:g}")
+            shown = grid
+            if quantity == "train_mse":
+                shown, s = grid[grid <= n], s[s["ratio"] <= 1]
+            else:
+                s = s[s["mean"] > np.finfo(float).eps]  # rho = 1 below the threshold fits exactly: risk 0 up to rounding (about
+                # 1e-30), which a log axis would show as a value
+            ax.plot(shown / n, theory(r, n, shown, r2, sigma2), color=c)
+            figures.points(ax, s, "ratio", color=c, marker=figures.marker(i), markersize=3, label=rf"$\rho$ = {r:g}" if i == 0 else f"{r:g}")
         ax.axvline(1, color="0.8", linewidth=0.6)
-        ax.set_xlabel("features per sample d/n")
+        ax.set_xlabel("features per sample $d/n$")
     axes[0].set_yscale("log")
-    axes[0].set_ylim(bottom=0.05)  # rho = 1 below the threshold fits exactly: risk 0, off this axis
     axes[0].set_ylabel("test risk")
-    axes[0].set_title(f"(a) test risk, n = {n}")
-    axes[0].legend(frameon=False)
+    axes[0].set_title(f"(a) test risk, $n$ = {n}\n($\\rho$ = 1, $d<n$: 0, not drawn)")
     axes[1].set_ylabel("train error")
-    axes[1].set_title("(b) train error")
+    axes[1].set_title("(b) train error\n(0 for $d \\geq n$: the fit interpolates)")
 
     # (c) gradient descent against the eigen-sum
     curves = data[data["quantity"].isin(["gd_loss", "gd_eigen_sum"])]
@@ -52,13 +54,16 @@ def main() -> None:
             rows = curves[(curves["features"] == d) & (curves["rho"] == r) & (curves["step"] > 0)]
             theory = summarise(rows[rows["quantity"] == "gd_eigen_sum"], cell)
             measured = summarise(rows[rows["quantity"] == "gd_loss"], cell)
-            axes[2].plot(theory["step"], theory["mean"], color=c)
-            figures.points(axes[2], measured, "step", color=c, marker="o")
+            figures.points(axes[2], measured, "step", color=c, marker=figures.marker(i), markersize=3)
+            axes[2].plot(theory["step"], theory["mean"], color="k", linestyle="--", linewidth=0.7, zorder=4)  # over the points
         axes[2].set_xscale("log")
         axes[2].set_yscale("log")
         axes[2].set_xlabel("gradient-descent steps")
         axes[2].set_ylabel("train loss")
-        axes[2].set_title(f"(c) gradient descent, d = {d} (lines: T5)")
+        axes[2].set_title(f"(c) gradient descent, $d$ = {d}")
+    handles = axes[0].get_legend_handles_labels()[0]
+    figures.below(fig, handles=[*handles, Line2D([], [], color=figures.THEORY, label="(a, b) T4 continued"),
+                                Line2D([], [], color="k", linestyle="--", linewidth=0.7, label="(c) T5 eigen-sum")], ncol=6)
     figures.save(fig, args.out)
 
 
