@@ -55,8 +55,13 @@ def read(paths: list[Path]) -> pd.DataFrame:
 
 
 def color(i: int, n: int):
-    """The i-th of n series' colour: Okabe-Ito's while they suffice, else evenly along viridis (dark to green)."""
-    return PALETTE[i] if n <= len(PALETTE) else SEQUENTIAL(0.85 * i / (n - 1))
+    """The i-th of n series' colour: Okabe-Ito's while they suffice, else ``shade``."""
+    return PALETTE[i] if n <= len(PALETTE) else shade(i, n)
+
+
+def shade(i: int, n: int):
+    """The i-th of n ordered series' colour, evenly along viridis from dark blue to green (its pale yellow end left out)."""
+    return SEQUENTIAL(0.85 * i / max(n - 1, 1))
 
 
 def marker(i: int) -> str:

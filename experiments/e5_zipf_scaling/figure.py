@@ -11,6 +11,7 @@ lines are placed through the geometric mean of their points: theory gives their 
 """
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.lines import Line2D
 
 from experiments.common import figures
 from experiments.common.stats import summarise
@@ -32,8 +33,9 @@ def main() -> None:
     data = figures.read(args.tables)
     alphas = sorted(data["alpha"].dropna().unique())
     colors = {a: figures.color(i, len(alphas)) for i, a in enumerate(alphas)}
-    fig, axes = plt.subplots(2, 3, figsize=(figures.WIDTH, 4.8))
+    fig, axes = plt.subplots(2, 3, figsize=(figures.WIDTH, 4.9))
     (ax_n, ax_size, ax_skill), (ax_total, ax_jump, ax_exp) = axes
+    shapes = {a: figures.marker(i) for i, a in enumerate(alphas)}
 
     # (a) Hutter's learner against n
     rows = data[data["quantity"] == "memorising_error"]
@@ -41,23 +43,23 @@ def main() -> None:
     n = np.geomspace(rows["samples"].min(), rows["samples"].max(), 60)
     for a in alphas:
         ax_n.plot(n, hutter_error(n, a, n_keys), color=colors[a])
-        figures.points(ax_n, summarise(rows[rows["alpha"] == a], ["alpha", "samples"]), "samples", color=colors[a], marker="o", label=rf"$\alpha$={a:g}")
-    ax_n.set_xlabel("samples n")
+        figures.points(ax_n, summarise(rows[rows["alpha"] == a], ["alpha", "samples"]), "samples", color=colors[a], marker=shapes[a], markersize=3.5,
+                       label=rf"$\alpha$ = {a:g}")
+    ax_n.set_xlabel("samples $n$")
     ax_n.set_ylabel("error under the Zipf law")
-    ax_n.set_title(f"(a) memorising learner, K={n_keys}")
-    ax_n.legend(frameon=False)
+    ax_n.set_title(f"(a) memorising learner, $K$ = {n_keys}")
 
     # (b) capacity-limited unit against N
     rows = data[data["quantity"] == "population_error"]
     for a in alphas:
         s = summarise(rows[rows["alpha"] == a], ["alpha", "weights"])
-        figures.points(ax_size, s, "weights", color=colors[a], marker="o", label=rf"$\alpha$={a:g}")
+        figures.points(ax_size, s, "weights", color=colors[a], marker=shapes[a], markersize=3.5)
         slope_line(ax_size, s["weights"].to_numpy(float), s["mean"].to_numpy(), -quantization_exponents(a)[0], color=colors[a])
-    ax_size.set_xlabel("weights N")
+    ax_size.set_xlabel("weights $N$")
     ax_size.set_ylabel("population error")
-    ax_size.set_title(f"(b) threshold unit, K={int(rows['keys'].iloc[0])}")
+    ax_size.set_title(f"(b) threshold unit, $K$ = {int(rows['keys'].iloc[0])}")
 
-    # (c) skills emerging one by one at the middle alpha, and (d) the smooth sum
+    # (c) skills emerging one by one at the middle alpha (measured curves, no theory), and (d) their weighted sums
     middle = alphas[len(alphas) // 2]
     rows = data[(data["quantity"] == "skill_probability") & (data["alpha"] == middle)]
     ranks = sorted(rows["rank"].dropna().unique())
@@ -65,56 +67,59 @@ def main() -> None:
     for i, r in enumerate(shown):
         s = summarise(rows[rows["rank"] == r], ["step"])
         s = s[s["step"] > 0]
-        ax_skill.plot(s["step"], s["mean"], color=figures.color(i, len(shown)), marker=".", markersize=2.5, label=f"k={int(r)}")
+        ax_skill.plot(s["step"], s["mean"], color=figures.shade(i, len(shown)), label=f"$k$ = {int(r)}")
     for a in alphas:
         s = summarise(data[(data["quantity"] == "expected_accuracy") & (data["alpha"] == a)], ["step"])
         s = s[s["step"] > 0]
-        ax_total.plot(s["step"], s["mean"], color=colors[a], marker=".", markersize=2.5, label=rf"$\alpha$={a:g}")
+        ax_total.plot(s["step"], s["mean"], color=colors[a], marker=shapes[a], markersize=2, markevery=4)
         if a == middle:
-            ax_skill.plot(s["step"], s["mean"], color="k", linewidth=1.6, label="weighted sum")
+            ax_skill.plot(s["step"], s["mean"], color="k", linewidth=1.6, linestyle="--", label="weighted\nsum (d)")
     for ax in (ax_skill, ax_total):
         ax.set_xscale("log")
         ax.set_xlabel("gradient-descent step")
-        ax.legend(frameon=False, ncol=2, loc="center left")
+    figures.beside(ax_skill, handlelength=1.2)
     ax_skill.set_ylabel("probability of the answer")
-    ax_skill.set_title(rf"(c) skills, $\alpha$={middle:g}")
+    ax_skill.set_title(rf"(c) skills one by one, $\alpha$ = {middle:g}")
     ax_total.set_ylabel("expected accuracy")
-    ax_total.set_title("(d) the sum is smooth")
+    ax_total.set_title("(d) their Zipf-weighted sum")
 
     # (e) jump steps against rank
     rows = data[data["quantity"] == "jump_step"]
     for a in alphas:
         s = summarise(rows[rows["alpha"] == a], ["alpha", "rank"])
-        figures.points(ax_jump, s, "rank", color=colors[a], marker="o", label=rf"$\alpha$={a:g}")
+        figures.points(ax_jump, s, "rank", color=colors[a], marker=shapes[a], markersize=3)
         slope_line(ax_jump, s["rank"].to_numpy(float), s["mean"].to_numpy(), skill_emergence_exponent(a), color=colors[a])
-    ax_jump.set_xlabel("skill rank k")
+    ax_jump.set_xlabel("skill rank $k$")
     ax_jump.set_ylabel("step where p(answer) = 1/2")
     ax_jump.set_title("(e) emergence times")
 
     # (f) every fitted exponent against T7 (the data loss's alpha/(1+alpha) is the quantization model's)
     grid = np.linspace(min(alphas) * 0.8, max(alphas) * 1.1, 100)
-    for line in (hutter_exponent(grid), quantization_exponents(grid)[0], skill_emergence_exponent(grid)):
-        ax_exp.plot(grid, line, color="0.6", linewidth=0.8)
+    for line, style in zip((hutter_exponent(grid), quantization_exponents(grid)[0], skill_emergence_exponent(grid)), ("-", "--", ":")):
+        ax_exp.plot(grid, line, color=figures.THEORY, linewidth=0.8, linestyle=style)
     measured = {
         "memorising_error_exponent": ("o", r"$n$: error"),
         "memorising_loss_exponent": ("s", r"$n$: loss"),
-        "population_error_exponent": ("o", r"$N$: error"),
-        "population_loss_exponent": ("s", r"$N$: loss"),
+        "population_error_exponent": ("D", r"$N$: error"),
+        "population_loss_exponent": ("v", r"$N$: loss"),
         "emergence_exponent": ("^", r"$k$: jump step"),
     }
     for i, (quantity, (marker, label)) in enumerate(measured.items()):
         c = figures.color(i, len(measured))
-        figures.points(ax_exp, summarise(data[data["quantity"] == quantity], ["alpha"]), "alpha", color=c, marker=marker,
-                     markerfacecolor="none" if marker == "s" else c, label=label)
+        figures.points(ax_exp, summarise(data[data["quantity"] == quantity], ["alpha"]), "alpha", color=c, marker=marker, markersize=3.5,
+                       markerfacecolor="none" if "loss" in quantity else c, label=label)
     ax_exp.set_xlabel(r"Zipf exponent $\alpha$")
     ax_exp.set_ylabel("fitted exponent")
-    ax_exp.set_title(r"(f) exponents; lines $\alpha/(1+\alpha)$, $\alpha$, $1+\alpha$")
-    ax_exp.legend(frameon=False)
+    ax_exp.set_title("(f) fitted exponents")
+    exponents = [Line2D([], [], color=figures.THEORY, linewidth=0.8, linestyle=style, label=label)
+                 for style, label in (("-", r"T7: $\alpha/(1+\alpha)$"), ("--", r"T7: $\alpha$"), (":", r"T7: $1+\alpha$"))]
+    figures.beside(ax_exp, handles=[*ax_exp.get_legend_handles_labels()[0], *exponents], handlelength=1.2)
 
     for ax in (ax_n, ax_size, ax_jump):
         ax.set_xscale("log")
         ax.set_yscale("log")
-    fig.tight_layout()
+    theory = [Line2D([], [], color=figures.THEORY, label="(a) Hutter's $E_n$; (b, e) slope of T7 (lines)")]
+    figures.below(fig, handles=[*ax_n.get_legend_handles_labels()[0], *theory], ncol=4)
     figures.save(fig, args.out)
 
 
