@@ -19,6 +19,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.legend import Legend  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
@@ -112,23 +114,24 @@ def audit(fig) -> list[str]:
     covers a plotted point, a measured point outside its axes' limits, texts that overlap or run off the figure."""
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
+    every_axes = fig.findobj(Axes)  # with those of subfigures, which fig.axes leaves out
     scale = TEXT_WIDTH / fig.get_figwidth()
-    ticks = {id(label) for ax in fig.axes for axis in ax._axis_map.values()
-             for tick in axis.get_major_ticks() + axis.get_minor_ticks() for label in (tick.label1, tick.label2)}
-    drawn = {id(label) for ax in fig.axes for axis in ax._axis_map.values() for tick in axis._update_ticks()  # those in view
+    drawn = {id(label) for ax in every_axes if ax.axison for axis in ax._axis_map.values() if axis.get_visible() for tick in axis._update_ticks()  # those in view
              for label in (tick.label1, tick.label2)}
+    ticks = {id(label) for ax in every_axes for axis in ax._axis_map.values()
+             for tick in [*axis.majorTicks, *axis.minorTicks] for label in (tick.label1, tick.label2)}
     texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and (id(t) not in ticks or id(t) in drawn)]
     problems = [f"{t.get_text()!r} prints at {t.get_fontsize() * scale:.1f} pt" for t in texts if t.get_fontsize() * scale < MIN_POINTS - 1e-9]
-    for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())]:
+    for legend in fig.findobj(Legend):
         labels = [t.get_text() for t in legend.get_texts()]
         problems += [f"the legend repeats {label!r}" for label in sorted({x for x in labels if labels.count(x) > 1})]
         box = legend.get_window_extent(renderer)
-        for ax in fig.axes:
+        for ax in every_axes:
             for line in ax.lines:
                 xy = ax.transData.transform(np.column_stack(line.get_data()).astype(float))
                 if box.count_contains(xy[np.isfinite(xy).all(axis=1)]):
                     problems.append(f"the legend {labels} covers {line.get_label()!r} in {ax.get_title()!r}")
-    for ax in fig.axes:
+    for ax in every_axes:
         for line in ax.lines:
             if line.get_marker() in ("None", "", None, " "):
                 continue  # a theory line may run off the panel; a measurement may not
@@ -140,7 +143,7 @@ def audit(fig) -> list[str]:
     boxes = [(t, t.get_window_extent(renderer)) for t in texts]
     page = fig.bbox
     for what, box in [*((repr(t.get_text()), b) for t, b in boxes), *((f"a legend {[t.get_text() for t in legend.get_texts()]}", legend.get_window_extent(renderer))
-                                                                      for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())])]:
+                                                                      for legend in fig.findobj(Legend))]:
         if box.x0 < page.x0 - 0.5 or box.y0 < page.y0 - 0.5 or box.x1 > page.x1 + 0.5 or box.y1 > page.y1 + 0.5:
             problems.append(f"{what} is cut at the figure's edge")
     for (s, a), (t, b) in combinations(boxes, 2):
@@ -152,7 +155,7 @@ def audit(fig) -> list[str]:
 def save(fig, out: Path) -> None:
     """Write the figure at its drawn size; log axes keep labels on their decades only (minor labels crowd short ranges).
     Refuses (ValueError) a figure that ``audit`` finds hard to read."""
-    for ax in fig.axes:
+    for ax in fig.findobj(Axes):
         for axis in (ax.xaxis, ax.yaxis):
             if axis.get_scale() == "log":
                 axis.set_minor_formatter(plt.NullFormatter())
