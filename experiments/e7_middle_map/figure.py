@@ -94,8 +94,9 @@ def main() -> None:
         decades = int(np.log10(end))
         ticks = sorted({0, *(s * 10.0**k for s in (-1, 1) for k in range(0, decades + 1, max(1, decades // 3)))})
         colorbar = rows[-1].colorbar(image, cax=rows[-1].add_subplot(bar[1]), orientation="horizontal", ticks=ticks)
-        colorbar.ax.set_xticklabels([f"{t:g}" if abs(t) < 100 else rf"${'-' if t < 0 else ''}10^{{{np.log10(abs(t)):.0f}}}$" for t in ticks])
-        colorbar.set_label("(measured - prediction) / tolerance: blue below, red above, white equal;\n"
+        colorbar.ax.set_xticklabels([f"{t:g}" if abs(t) < 100 else f"$10^{{{np.log10(abs(t)):.0f}}}$" if t > 0 else f"$-10^{{{np.log10(-t):.0f}}}$"
+                                     for t in ticks])
+        colorbar.set_label("(measured \u2212 prediction) / tolerance: blue below, red above, white equal;\n"
                            "framed: within the tolerance (holds)" + ("; grey: no cell" if missing else ""))
     figures.save(fig, args.out)
 
