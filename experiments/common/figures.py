@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.container import ErrorbarContainer  # noqa: E402
 from matplotlib.legend import Legend  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
@@ -132,14 +133,15 @@ def audit(fig) -> list[str]:
                 if box.count_contains(xy[np.isfinite(xy).all(axis=1)]):
                     problems.append(f"the legend {labels} covers {line.get_label()!r} in {ax.get_title()!r}")
     for ax in every_axes:
+        names = {id(c.lines[0]): c.get_label() for c in ax.containers if isinstance(c, ErrorbarContainer)}  # errorbar labels its container
         for line in ax.lines:
-            if line.get_marker() in ("None", "", None, " "):
-                continue  # a theory line may run off the panel; a measurement may not
+            if line.get_marker() in ("None", "", None, " ", "_", "|"):
+                continue  # a theory line may run off the panel, and an interval's caps (below 0 on a log axis); a measurement may not
             x, y = (np.asarray(v, dtype=float) for v in line.get_data())
             shown = np.isfinite(x) & np.isfinite(y)
             for values, (low, high), scale_name in ((x[shown], sorted(ax.get_xlim()), ax.get_xscale()), (y[shown], sorted(ax.get_ylim()), ax.get_yscale())):
                 if ((values < low) | (values > high) | ((values <= 0) if scale_name == "log" else False)).any():
-                    problems.append(f"{line.get_label()!r} in {ax.get_title()!r} has points outside the axes ({low:g}, {high:g})")
+                    problems.append(f"{names.get(id(line), line.get_label())!r} in {ax.get_title()!r} has points outside the axes ({low:g}, {high:g})")
     boxes = [(t, t.get_window_extent(renderer)) for t in texts]
     page = fig.bbox
     for what, box in [*((repr(t.get_text()), b) for t, b in boxes), *((f"a legend {[t.get_text() for t in legend.get_texts()]}", legend.get_window_extent(renderer))

@@ -1,4 +1,6 @@
-"""Figures that publishers accept: every font a figure PDF embeds is TrueType or Type 1, never Type 3."""
+"""Figures that publishers accept (every font a figure PDF embeds is TrueType or Type 1, never Type 3) and that read at
+the size the paper prints them (paper issue 22; experiments/common/figures.py)."""
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -34,3 +36,104 @@ def test_no_figure_of_the_smoke_build_embeds_a_type3_font(smoke_build):
     figures = sorted((smoke_build.path / "paper/generated").glob("e*.pdf"))
     assert len(figures) >= 6, figures
     assert {f.name: type3_fonts(f) for f in figures} == {f.name: [] for f in figures}
+
+
+# Readable at printed size (paper issue 22): the house style draws every figure at the width the paper prints it,
+# and figures.save refuses one that figures.audit finds hard to read.  Each defect below is one a referee found.
+
+def readable(tmp_path) -> tuple:
+    """A figure in the house style with a measured series, a theory line and its legend beside the panel."""
+    fig, ax = plt.subplots(figsize=(figures.WIDTH, 2))
+    ax.plot([1, 2, 3], [1, 2, 3], color=figures.THEORY, label="theory")
+    ax.errorbar([1, 2, 3], [1.1, 2.0, 2.9], yerr=0.1, color=figures.color(0, 2), marker="o", linestyle="none", label="measured")
+    figures.beside(ax)
+    return fig, ax
+
+
+def test_the_figure_width_is_the_text_width_that_paper_tex_prints_every_figure_at():
+    tex = (Path(__file__).parents[2] / "paper/paper.tex").read_text()
+    margin = re.search(r"\\usepackage\[margin=([\d.]+)cm\]\{geometry\}", tex)
+    assert margin, "paper.tex no longer sets its margins with geometry's margin=...cm: update figures.TEXT_WIDTH"
+    assert not re.search(r"\\documentclass\[[^]]*(a4|a5|b5|legal|executive)paper", tex), "not letter paper: update figures.TEXT_WIDTH"
+    assert figures.TEXT_WIDTH == pytest.approx(8.5 - 2 * float(margin.group(1)) / 2.54)
+    widths = re.findall(r"\\includegraphics\[width=([^]]*)\]\{generated/e\w*\.pdf\}", tex)
+    assert widths and set(widths) == {r"\textwidth"}, widths  # so a figure WIDTH wide prints at scale 1
+
+
+def test_a_readable_figure_passes_the_audit(tmp_path):
+    fig, _ = readable(tmp_path)
+    assert figures.audit(fig) == []
+
+
+def test_the_audit_finds_text_under_7_points_at_printed_size(tmp_path):
+    fig, ax = readable(tmp_path)
+    ax.set_xlabel("tiny", fontsize=6)
+    assert any("'tiny' prints at 6.0 pt" in p for p in figures.audit(fig))
+    wide, ax = plt.subplots(figsize=(1.5 * figures.WIDTH, 2))  # 8 pt drawn, printed at 2/3 of that
+    ax.set_xlabel("shrunk", fontsize=8)
+    assert any("'shrunk' prints at 5.3 pt" in p for p in figures.audit(wide))
+
+
+def test_the_audit_finds_a_legend_that_repeats_a_label(tmp_path):
+    fig, ax = readable(tmp_path)
+    ax.plot([1, 3], [3, 1], color="C2", label="measured")
+    figures.beside(ax)
+    assert figures.audit(fig) == ["the legend repeats 'measured'"]
+
+
+def test_the_audit_finds_a_legend_on_the_data(tmp_path):
+    fig, ax = readable(tmp_path)
+    ax.legend(loc="center")  # over the middle point
+    assert any(p.startswith("the legend ['theory', 'measured'] covers") for p in figures.audit(fig))
+
+
+def test_the_audit_finds_measured_points_outside_the_axes(tmp_path):
+    fig, ax = readable(tmp_path)
+    ax.set_ylim(1.5, None)  # the first point is cut at the floor
+    assert any("'measured'" in p and "outside the axes" in p for p in figures.audit(fig))
+    fig, ax = readable(tmp_path)
+    ax.plot([1, 2], [0.0, 1.0], marker="s", linestyle="none", label="zero")
+    ax.set_yscale("log")  # a log axis cannot show 0
+    assert any("'zero'" in p and "outside the axes" in p for p in figures.audit(fig))
+
+
+def test_the_audit_finds_overlapping_and_cut_text(tmp_path):
+    fig, ax = readable(tmp_path)
+    ax.text(0.5, 0.5, "one note", transform=ax.transAxes)
+    ax.text(0.52, 0.5, "another note", transform=ax.transAxes)
+    assert "'one note' overlaps 'another note'" in figures.audit(fig)
+    fig, ax = readable(tmp_path)
+    fig.text(0.97, 0.5, "runs off the page")
+    assert "'runs off the page' is cut at the figure's edge" in figures.audit(fig)
+
+
+def test_save_refuses_an_unreadable_figure_and_writes_nothing(tmp_path):
+    fig, ax = readable(tmp_path)
+    ax.set_title("small", fontsize=5)
+    with pytest.raises(ValueError, match="'small' prints at 5.0 pt"):
+        figures.save(fig, tmp_path / "unreadable.pdf")
+    assert not (tmp_path / "unreadable.pdf").exists()
+
+
+def test_a_left_out_run_is_counted_under_the_title_not_on_the_data(tmp_path):
+    fig, ax = readable(tmp_path)
+    ax.set_title("(a) panel")
+    figures.note_diverged(ax, 2)
+    figures.note_diverged(ax, 1, "censored")
+    figures.save(fig, tmp_path / "noted.pdf")
+    assert ax.get_title() == "(a) panel\n(2 diverged runs, 1 censored run not shown)"
+    assert [t for t in ax.texts] == []
+
+
+@pytest.mark.slow
+def test_every_figure_of_the_smoke_build_is_drawn_at_the_text_width(smoke_build):
+    """So that \\includegraphics[width=\\textwidth] prints it at scale 1 and its fonts at their size (figures.audit checks them)."""
+    assert smoke_build.result.returncode == 0, smoke_build.result.stderr[-4000:]
+    if not shutil.which("pdfinfo"):
+        pytest.skip("pdfinfo (poppler-utils) is not installed: `make tex` installs it")
+    pages = {}
+    for pdf in sorted((smoke_build.path / "paper/generated").glob("e*.pdf")):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        pages[pdf.name] = float(re.search(r"Page size:\s+([\d.]+) x", info).group(1)) / 72
+    assert len(pages) >= 6, pages
+    assert pages == pytest.approx({name: figures.TEXT_WIDTH for name in pages}, abs=0.01)
