@@ -4,7 +4,7 @@
 (b) the gradient noise scale B_noise = tr Sigma / |G|^2 against rho, with K/rho^2 - 1;
 (c) the squared norm of a minibatch's mean gradient against its size B, one colour per rho,
 with |G|^2 + tr Sigma / B.  Lines are T2 for the linear softmax at zero initialisation;
-the MLP (triangles, random initialisation) has no line: its logits are not uniform.
+the MLP (open triangles, random initialisation) has no line: its logits are not uniform.
 """
 import matplotlib.pyplot as plt
 import numpy as np

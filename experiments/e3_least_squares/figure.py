@@ -2,8 +2,10 @@
 
 (a) test risk and (b) train error of the minimum-norm fit against d/n, one colour per rho: lines
 are T4 at rho = 0 and 1 and its continuation (effective teacher rho beta, effective noise
-sigma_eff^2) in between; the double-descent peak at d = n shrinks as rho grows.  (c) the loss of
-full-batch gradient descent against time (learning rate x steps) with T5's eigen-sum on the same data.
+sigma_eff^2) in between; the double-descent peak at d = n shrinks as rho grows.  At rho = 1 and d < n the fit is
+exact: its risk, 0 up to rounding, is not drawn on (a)'s log axis; (b) stops at d = n, above which the fit
+interpolates and its train error is 0.  (c) the loss of full-batch gradient descent against time (learning rate x
+steps) with T5's eigen-sum on the same data (dashed, over the points).
 """
 import matplotlib.pyplot as plt
 import numpy as np

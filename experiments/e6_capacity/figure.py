@@ -53,7 +53,7 @@ def main() -> None:
     axes[1].set_title("(b) bits stored, one-bit random facts")
     figures.beside(axes[1])
 
-    # (c) the mixture: measurement only, so lines join a series' points; colour is K/N (not (a, b)'s N), marker the quantity
+    # (c) the mixture: measurement only, so lines join a series' points; colour is P/N (not (a, b)'s N), marker the quantity
     if len(mixture):
         fractions = sorted(mixture["points_per_weight"].dropna().unique())
         shown = {"rule_accuracy": ("o", "rule, fresh points"), "rule_facts_accuracy": ("^", "train, rule's facts"),
@@ -67,7 +67,7 @@ def main() -> None:
         axes[2].set_xlabel(r"dial $\rho$ (fraction of facts from the rule)")
         axes[2].set_ylabel("accuracy")
         axes[2].set_title(f"(c) mixture, $N$ = {int(mixture['weights'].iloc[0])}")
-        handles = [Line2D([], [], color=figures.PALETTE[len(figures.PALETTE) - 1 - i], label=f"$K/N$ = {r:g}") for i, r in enumerate(fractions)]
+        handles = [Line2D([], [], color=figures.PALETTE[len(figures.PALETTE) - 1 - i], label=f"$P/N$ = {r:g}") for i, r in enumerate(fractions)]
         handles += [Line2D([], [], color=figures.THEORY, marker=marker, markersize=3.5, linestyle="none", markerfacecolor="none" if marker == "s" else None,
                            label=label) for marker, label in shown.values()]
         figures.beside(axes[2], handles=handles)
