@@ -27,8 +27,8 @@ def scale_label(names: tuple[str, ...], values: tuple) -> str:
     return ", ".join(f"{short.get(n, n)}={v:g}" for n, v in zip(names, values))
 
 
-TILE = 0.115  # inches per tile row, so that a 7 pt label fits each row
-OVERHEAD = 0.58  # inches per row of panels: its title, tick labels and axis label
+TILE = 0.1  # inches per tile row, so that a 7 pt label fits each row
+OVERHEAD = 0.75  # inches per row of panels: its title, tick labels and axis label
 
 
 def grid_of(cells: pd.DataFrame, scale: tuple[str, ...]) -> tuple[np.ndarray, list, list]:
