@@ -3,8 +3,9 @@
 The look (paper issue 22): a figure is drawn at the width the paper prints it (the text width), so its fonts print
 at their size, never below MIN_POINTS; colours are Okabe and Ito's colour-blind-safe set (a sequential map, viridis
 without its pale yellow end, where more series than that are in order, e.g. many values of rho), and each series
-has its own marker too.  Theory is drawn as lines, measurements as markers with 95% intervals over seeds and no line.
-Legends sit outside the data (beside, above or below the panels).  Runs that diverged (NaN or infinite values), and
+has its own marker too.  Theory is drawn as lines, measurements as markers with 95% intervals over seeds and no line
+(measured curves with no theory to compare against, such as accuracy over training, are lines).  Legends sit off the
+data, beside a panel or below the figure.  Runs that diverged (NaN or infinite values), and
 censored times (+inf where the figure's summary says so: a level never reached within the steps), are never drawn:
 a panel that lost any says how many of each under its title.  ``save`` refuses a figure that ``audit`` finds
 unreadable (tests/paper/test_figures.py).
@@ -27,8 +28,8 @@ from matplotlib.text import Text  # noqa: E402
 
 from experiments.common.io import atomic_path  # noqa: E402
 
-TEXT_WIDTH = 8.5 - 2 * 2.2 / 2.54  # inches: letter paper less paper.tex's 2.2 cm margins, where \includegraphics prints every figure
-WIDTH = TEXT_WIDTH  # figures are drawn at their printed width, so a font prints at its size
+WIDTH = 8.5 - 2 * 2.2 / 2.54  # inches: paper.tex's text width (letter paper less its 2.2 cm margins), at which \includegraphics
+# prints every figure; figures are drawn this wide, so that a font prints at its size
 MIN_POINTS = 7.0  # the smallest text a reader should have to read, at printed size
 
 # Okabe & Ito (2008), "Color Universal Design", without yellow (unreadable on white): blue, orange, bluish green,
@@ -36,7 +37,8 @@ MIN_POINTS = 7.0  # the smallest text a reader should have to read, at printed s
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
 SEQUENTIAL = plt.get_cmap("viridis")
 MARKER_CYCLE = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h", "*")
-MARKERS = {"linear": "o", "mlp": "^"}
+MODELS = {"linear": {"marker": "o", "markersize": 3.5}, "mlp": {"marker": "^", "markersize": 5.5, "markerfacecolor": "none"}}  # the MLP's
+# open triangles are larger than the linear model's dots, so that where the two agree both stay visible
 THEORY = "0.25"  # the grey of a theory line shared by every series of a panel, and of the legend's key entries
 
 # pdf.fonttype 42 embeds TrueType fonts: publishers reject the default Type 3 (tests/paper/test_figures.py).
@@ -81,11 +83,6 @@ def points(ax, summary: pd.DataFrame, x: str, **style) -> None:
     ax.errorbar(summary[x], summary["mean"], yerr=err, linestyle="none", zorder=3, **style)
 
 
-def key(theory: str = "theory", measured: str = "measured") -> list:
-    """Legend handles that say which is which: a grey line for theory, a grey marker for measurement."""
-    return [Line2D([], [], color=THEORY, label=theory), Line2D([], [], color=THEORY, marker="o", linestyle="none", label=measured)]
-
-
 def beside(ax, **kw):
     """The panel's legend to its right, off the data."""
     return ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), borderaxespad=0, **kw)
@@ -94,11 +91,6 @@ def beside(ax, **kw):
 def below(fig, **kw):
     """One legend for the whole figure, under its panels."""
     return fig.legend(loc="outside lower center", **kw)
-
-
-def above(fig, **kw):
-    """One legend for the whole figure, over its panels."""
-    return fig.legend(loc="outside upper center", **kw)
 
 
 def note_diverged(ax, runs: int, what: str = "diverged") -> None:
@@ -116,9 +108,9 @@ def audit(fig) -> list[str]:
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     every_axes = fig.findobj(Axes)  # with those of subfigures, which fig.axes leaves out
-    scale = TEXT_WIDTH / fig.get_figwidth()
-    drawn = {id(label) for ax in every_axes if ax.axison for axis in ax._axis_map.values() if axis.get_visible() for tick in axis._update_ticks()  # those in view
-             for label in (tick.label1, tick.label2)}
+    scale = WIDTH / fig.get_figwidth()
+    drawn = {id(label) for ax in every_axes if ax.axison for axis in ax._axis_map.values() if axis.get_visible()
+             for tick in axis._update_ticks() for label in (tick.label1, tick.label2)}  # the tick labels in view, which alone are drawn
     ticks = {id(label) for ax in every_axes for axis in ax._axis_map.values()
              for tick in [*axis.majorTicks, *axis.minorTicks] for label in (tick.label1, tick.label2)}
     texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and (id(t) not in ticks or id(t) in drawn)]
@@ -139,13 +131,14 @@ def audit(fig) -> list[str]:
                 continue  # a theory line may run off the panel, and an interval's caps (below 0 on a log axis); a measurement may not
             x, y = (np.asarray(v, dtype=float) for v in line.get_data())
             shown = np.isfinite(x) & np.isfinite(y)
-            for values, (low, high), scale_name in ((x[shown], sorted(ax.get_xlim()), ax.get_xscale()), (y[shown], sorted(ax.get_ylim()), ax.get_yscale())):
+            for values, limits, scale_name in ((x[shown], ax.get_xlim(), ax.get_xscale()), (y[shown], ax.get_ylim(), ax.get_yscale())):
+                low, high = sorted(limits)
                 if ((values < low) | (values > high) | ((values <= 0) if scale_name == "log" else False)).any():
                     problems.append(f"{names.get(id(line), line.get_label())!r} in {ax.get_title()!r} has points outside the axes ({low:g}, {high:g})")
     boxes = [(t, t.get_window_extent(renderer)) for t in texts]
     page = fig.bbox
-    for what, box in [*((repr(t.get_text()), b) for t, b in boxes), *((f"a legend {[t.get_text() for t in legend.get_texts()]}", legend.get_window_extent(renderer))
-                                                                      for legend in fig.findobj(Legend))]:
+    legends = [(f"a legend {[t.get_text() for t in legend.get_texts()]}", legend.get_window_extent(renderer)) for legend in fig.findobj(Legend)]
+    for what, box in [*((repr(t.get_text()), b) for t, b in boxes), *legends]:
         if box.x0 < page.x0 - 0.5 or box.y0 < page.y0 - 0.5 or box.x1 > page.x1 + 0.5 or box.y1 > page.y1 + 0.5:
             problems.append(f"{what} is cut at the figure's edge")
     for (s, a), (t, b) in combinations(boxes, 2):

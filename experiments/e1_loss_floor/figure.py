@@ -24,24 +24,22 @@ def main() -> None:
     classes = sorted(data["classes"].unique())
     dial = np.linspace(0, 1, 201)
     fig, axes = plt.subplots(1, 3, figsize=(figures.WIDTH, 2.7), width_ratios=[1, 1, 1.25])
-    style = {"linear": {"marker": "o", "markersize": 3.5}, "mlp": {"marker": "^", "markersize": 6, "markerfacecolor": "none"}}  # the MLP's
-    # open triangles are larger than the linear model's dots, so that where the two agree both stay visible
 
     # (a, b) loss and accuracy across the dial
     for ax, quantity, theory in ((axes[0], "test_loss", bayes_floor), (axes[1], "test_accuracy", bayes_accuracy)):
         for i, v in enumerate(classes):
             c = figures.color(i, len(classes))
             ax.plot(dial, theory(dial, v), color=c, label=f"$V$ = {v}" if ax is axes[0] else None)
-            for model in figures.MARKERS:
+            for model, style in figures.MODELS.items():
                 rows = largest[(largest["classes"] == v) & (largest["model"] == model) & (largest["quantity"] == quantity)]
                 if len(rows):
-                    figures.points(ax, summarise(rows, cell), "rho", color=c, **style[model])
+                    figures.points(ax, summarise(rows, cell), "rho", color=c, **style)
         ax.set_xlabel(r"dial $\rho$")
     axes[0].set_ylabel("test cross-entropy (nats)")
     axes[0].set_title(f"(a) loss, $m$ = {largest['samples_per_key'].max()}")
     axes[1].set_ylabel("test accuracy")
     axes[1].set_title(f"(b) accuracy, $m$ = {largest['samples_per_key'].max()}")
-    models = [Line2D([], [], color=figures.THEORY, linestyle="none", label=model, **style[model]) for model in figures.MARKERS]
+    models = [Line2D([], [], color=figures.THEORY, linestyle="none", label=model, **style) for model, style in figures.MODELS.items()]
     theory_line = Line2D([], [], color=figures.THEORY, label=r"T1: $H(\rho)$, Bayes accuracy")
     figures.below(fig, handles=[*axes[0].get_legend_handles_labels()[0], *models, theory_line], ncol=6)
 
@@ -57,7 +55,8 @@ def main() -> None:
         valid = np.asarray(t3_valid(s), dtype=bool)
         c, marker = figures.PALETTE[len(figures.PALETTE) - 1 - i], figures.marker(i + 1)  # not (a, b)'s colours: these are values of rho
         figures.points(axes[2], s[valid], "samples_per_key", color=c, marker=marker, label=rf"$\rho$ = {r:g}" if valid.any() else None)
-        figures.points(axes[2], s[~valid], "samples_per_key", color=c, marker=marker, markerfacecolor="none", label=rf"$\rho$ = {r:g}" if not valid.any() else None)
+        figures.points(axes[2], s[~valid], "samples_per_key", color=c, marker=marker, markerfacecolor="none",
+                       label=rf"$\rho$ = {r:g}" if not valid.any() else None)
     m = np.geomspace(summary["samples_per_key"].min(), summary["samples_per_key"].max(), 50)
     axes[2].plot(m, finite_sample_excess(m, v), color=figures.THEORY, label="T3: $(V-1)/(2m)$")
     axes[2].plot([], [], color=figures.THEORY, marker="o", markerfacecolor="none", linestyle="none", label="outside T3's validity")

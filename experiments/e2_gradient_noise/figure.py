@@ -22,14 +22,13 @@ def main() -> None:
     n_keys, n_classes = int(data["keys"].iloc[0]), int(data["classes"].iloc[0])
     positive = np.geomspace(max(data.loc[data["rho"] > 0, "rho"].min(), 1e-3), 1, 100)
     fig, axes = plt.subplots(1, 3, figsize=(figures.WIDTH, 2.8), width_ratios=[1, 1, 1.3])
-    style = {"linear": {"marker": "o", "markersize": 3.5}, "mlp": {"marker": "^", "markersize": 5, "markerfacecolor": "none"}}
 
     def measured(ax, quantity, x, **kw):
-        for model in figures.MARKERS:
+        for model, style in figures.MODELS.items():
             rows = data[(data["model"] == model) & (data["quantity"] == quantity)]
             if len(rows):
                 s = summarise(rows, cell)
-                figures.points(ax, s[s[x] > 0], x, **style[model], **kw)
+                figures.points(ax, s[s[x] > 0], x, **style, **kw)
 
     # (a) signal and noise
     signal, noise = figures.color(0, 2), figures.color(1, 2)
@@ -50,7 +49,7 @@ def main() -> None:
         ax.set_xlabel(r"dial $\rho$")
     quantities = [Line2D([], [], color=signal, marker="o", markersize=3.5, label=r"$|G|^2$"),
                   Line2D([], [], color=noise, marker="o", markersize=3.5, label=r"$\mathrm{tr}\,\Sigma$")]
-    models = [Line2D([], [], color=figures.THEORY, linestyle="none", label=f"{model} (measured)", **style[model]) for model in figures.MARKERS]
+    models = [Line2D([], [], color=figures.THEORY, linestyle="none", label=f"{model} (measured)", **style) for model, style in figures.MODELS.items()]
     theory = Line2D([], [], color=figures.THEORY, label=r"T2, linear (lines; (b): $K/\rho^2-1$)")
     figures.below(fig, handles=[*quantities, *models, theory], ncol=5)
 

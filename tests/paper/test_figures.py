@@ -53,9 +53,9 @@ def readable(tmp_path) -> tuple:
 def test_the_figure_width_is_the_text_width_that_paper_tex_prints_every_figure_at():
     tex = (Path(__file__).parents[2] / "paper/paper.tex").read_text()
     margin = re.search(r"\\usepackage\[margin=([\d.]+)cm\]\{geometry\}", tex)
-    assert margin, "paper.tex no longer sets its margins with geometry's margin=...cm: update figures.TEXT_WIDTH"
-    assert not re.search(r"\\documentclass\[[^]]*(a4|a5|b5|legal|executive)paper", tex), "not letter paper: update figures.TEXT_WIDTH"
-    assert figures.TEXT_WIDTH == pytest.approx(8.5 - 2 * float(margin.group(1)) / 2.54)
+    assert margin, "paper.tex no longer sets its margins with geometry's margin=...cm: update figures.WIDTH"
+    assert not re.search(r"\\documentclass\[[^]]*(a4|a5|b5|legal|executive)paper", tex), "not letter paper: update figures.WIDTH"
+    assert figures.WIDTH == pytest.approx(8.5 - 2 * float(margin.group(1)) / 2.54)
     widths = re.findall(r"\\includegraphics\[width=([^]]*)\]\{generated/e\w*\.pdf\}", tex)
     assert widths and set(widths) == {r"\textwidth"}, widths  # so a figure WIDTH wide prints at scale 1
 
@@ -136,4 +136,4 @@ def test_every_figure_of_the_smoke_build_is_drawn_at_the_text_width(smoke_build)
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
         pages[pdf.name] = float(re.search(r"Page size:\s+([\d.]+) x", info).group(1)) / 72
     assert len(pages) >= 6, pages
-    assert pages == pytest.approx({name: figures.TEXT_WIDTH for name in pages}, abs=0.01)
+    assert pages == pytest.approx({name: figures.WIDTH for name in pages}, abs=0.01)
