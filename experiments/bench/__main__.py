@@ -7,7 +7,8 @@ import torch
 import yaml
 
 from experiments import bench
-from experiments.bench.core import VARIANTS, agree, machine, matmul_rate, memory_bandwidth, run_grid
+from experiments.bench.core import VARIANTS, agree, run_grid
+from experiments.bench.machine import Rates, keep_freed_memory, machine
 from experiments.common import runs
 
 
@@ -28,12 +29,10 @@ def main() -> None:
     steps = 4 if args.quick else args.steps
     if args.quick:
         config = bench.quick_config(config)
-    size = 256 if args.quick else 2048
-    flop_rate = {dtype: matmul_rate(size, 10, dtype) for dtype in (torch.float32, torch.float64)}
-    bandwidth = memory_bandwidth(2**20 if args.quick else 2**26, 10)
-    print(f"machine: {machine()}")
-    print(f"measured now: matmul fp32 {flop_rate[torch.float32] / 1e9:.1f} GFLOP/s, fp64 {flop_rate[torch.float64] / 1e9:.1f} GFLOP/s, "
-          f"memory copy {bandwidth / 1e9:.1f} GB/s; at most {steps} timed units per run")
+    allocator = keep_freed_memory()
+    rates = Rates.measure(args.quick)
+    print(f"machine: {machine()}; {allocator}")
+    print(f"measured now: {rates.describe()}; at most {steps} timed units per run")
     print("baselines run one seed's cells; their times are scaled to the whole grid (x seeds). ms = per unit of the whole grid;\n"
           "stats '-': ours uses no sufficient statistic (math x = 1 by definition); 'skip': not timed in this run.\n")
     print(f"{'grid':<22}{'runs':>6}{'base':>5}{'units':>6}{'naive ms':>10}{'stats ms':>10}{'vmap ms':>10}{'ours ms':>9}"
@@ -46,7 +45,7 @@ def main() -> None:
         r = run_grid(g, steps, variants)
         t = {name: r[name][0] if name in r else math.nan for name in VARIANTS}
         stats = t["naive-stats"] if "naive-stats" in g.ways else t["naive"]  # no statistic: naive is its own
-        roof = max(g.flops / flop_rate[g.dtype], g.bytes / bandwidth)
+        roof = rates.roofline(g.flops, g.bytes, g.dtype)
         setup = r["ours"].setup
         fraction[g.name], cost[g.name] = roof / t["ours"], np.nan_to_num(setup) + t["ours"] * g.build_steps
         for name in ("naive", "vmap", "ours"):

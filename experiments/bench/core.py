@@ -1,9 +1,7 @@
 """The benchmark's machinery: stopwatch, the plain per-run loop, a grid's four ways, agreement, this machine's roofline."""
 import math
-import platform
 import time
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Callable, NamedTuple
 from unittest import mock
 
@@ -11,7 +9,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-VARIANTS = ("naive", "naive-stats", "vmap", "ours")
+VARIANTS = ("naive", "naive-stats", "vmap", "vmap-stats", "ours")
 MEMORY = 2**30  # bytes of activations a vmap chunk may hold
 TRAINING_RTOL = 1e-3  # float32 training: relative agreement of final losses, member by member (summation order differs)
 
@@ -92,6 +90,9 @@ class Grid:
     rtol: float | np.ndarray = TRAINING_RTOL  # agreement with ours, per value (broadcast over the value's columns)
     atol: float | np.ndarray = 0.0
     dtype: torch.dtype = torch.float32  # of the arithmetic: the roofline's matmul rate is measured in it
+    work: dict[str, float] = field(default_factory=dict)  # per unit, whole grid: the elementwise work the algorithm cannot
+    # avoid, by kind (machine.ELEMENTWISE: "exp" exponentials, "pass" element passes of plain arithmetic, "adam"
+    # parameters updated by Adam or AdamW); the attainable bound adds its time at this machine's measured rates
 
 
 class Timed(NamedTuple):
@@ -142,34 +143,3 @@ def column(table: pd.DataFrame, names: list[str], cells: list, quantity: str, **
     for name, value in fixed.items():
         rows = rows[rows[name] == value]
     return rows.set_index(names)["value"].loc[cells].to_numpy()
-
-
-# ---- the machine ----
-
-def matmul_rate(size: int, repeats: int, dtype: torch.dtype = torch.float32) -> float:
-    """This machine's matrix-multiply rate in FLOP/s, measured now."""
-    a, b = torch.randn(size, size, dtype=dtype), torch.randn(size, size, dtype=dtype)
-    a @ b
-    start = time.perf_counter()
-    for _ in range(repeats):
-        a @ b
-    return 2 * size**3 * repeats / (time.perf_counter() - start)
-
-
-def memory_bandwidth(floats: int, repeats: int) -> float:
-    """This machine's memory bandwidth in bytes/s: a copy between two arrays far larger than any cache."""
-    a, b = torch.ones(floats), torch.empty(floats)
-    b.copy_(a)
-    start = time.perf_counter()
-    for _ in range(repeats):
-        b.copy_(a)
-    return 2 * 4 * floats * repeats / (time.perf_counter() - start)
-
-
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
-    kernels = [name for name, on in [("MKL", torch.backends.mkl.is_available()), ("oneDNN", torch.backends.mkldnn.is_available()),
-                                     ("OpenMP", torch.backends.openmp.is_available())] if on]
-    return (f"{cpu}; torch {torch.__version__} ({', '.join(kernels)}, {torch.backends.cpu.get_cpu_capability()}); "
-            f"{torch.get_num_threads()} threads")
