@@ -1,7 +1,9 @@
 """The benchmark's machinery: stopwatch, the plain per-run loop, a grid's four ways, agreement, this machine's roofline."""
+import json
 import math
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, NamedTuple
 from unittest import mock
 
@@ -90,6 +92,8 @@ class Grid:
     rtol: float | np.ndarray = TRAINING_RTOL  # agreement with ours, per value (broadcast over the value's columns)
     atol: float | np.ndarray = 0.0
     dtype: torch.dtype = torch.float32  # of the arithmetic: the roofline's matmul rate is measured in it
+    family: str = ""  # grids of one family (E8's settings) are also summed, as one grid of the build ("": its name alone)
+    jobs: tuple[str, ...] = ()  # the build's jobs whose work this grid is, as results/<section>/<job> (their manifests' times)
     work: dict[str, float] = field(default_factory=dict)  # per unit, whole grid: the elementwise work the algorithm cannot
     # avoid, by kind (machine.ELEMENTWISE: "exp" exponentials, "pass" element passes of plain arithmetic, "adam"
     # parameters updated by Adam or AdamW); the attainable bound adds its time at this machine's measured rates
@@ -135,6 +139,24 @@ def agree(g: Grid, results: dict) -> bool:
         return values.shape == ours.shape and bool(np.all((np.abs(values - ours) <= g.atol + g.rtol * np.abs(ours))
                                                           | (np.isnan(values) & np.isnan(ours))))
     return all(close(timed.values) for timed in results.values())
+
+
+RESULTS = Path(__file__).resolve().parents[2] / "results"
+
+
+def last_build_seconds(g: Grid, config: dict) -> float:
+    """The wall seconds the last build's jobs of this grid took (their manifests in results/), NaN unless every one
+    of them was run with this config's section (so a smoke build's results are never compared)."""
+    seconds = 0.0
+    for job in g.jobs or [None]:
+        manifest = RESULTS / f"{job}.json" if job else None
+        if manifest is None or not manifest.exists():
+            return math.nan
+        written = json.loads(manifest.read_text())
+        if written["config"] != config[job.split("/")[0]] or written["seeds"] != config["seeds"]:
+            return math.nan
+        seconds += written["wall_time_s"]
+    return seconds
 
 
 def column(table: pd.DataFrame, names: list[str], cells: list, quantity: str, **fixed) -> np.ndarray:
