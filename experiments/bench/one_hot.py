@@ -42,11 +42,8 @@ class LookupNet(torch.nn.Module):
         self.p = torch.nn.ParameterDict({k: torch.nn.Parameter(v.clone()) for k, v in params.items()})
         self.model = MODELS[model_name]
 
-    def forward(self, keys):  # (N,) -> (N, V)
-        return self.model.logits(dict(self.p), keys)
-
-    def table(self):  # every key's logits (K, V)
-        return self.model.table(dict(self.p))
+    def forward(self, keys: torch.Tensor | None = None):  # keys (N,) -> their logits (N, V); None -> every key's (K, V)
+        return self.model.table(dict(self.p)) if keys is None else self.model.logits(dict(self.p), keys)
 
 
 def counts_grid(name: str, model_name: str, options: dict, counts: np.ndarray, seeds_of: list[int], n_seeds: int,
@@ -58,6 +55,9 @@ def counts_grid(name: str, model_name: str, options: dict, counts: np.ndarray, s
     sizes = counts.sum(axis=(1, 2)).astype(int)
     first = [i for i, s in enumerate(seeds_of) if s == seeds_of[0]]
 
+    hidden = options.get("hidden", 0)
+    width = n_classes + hidden  # a sample's or key's logits and hidden activations
+
     def samples(i):  # the samples that member i's counts describe, keys in order
         keys = np.repeat(np.repeat(np.arange(n_keys), n_classes), counts[i].ravel().astype(int))
         labels = np.repeat(np.tile(np.arange(n_classes), n_keys), counts[i].ravel().astype(int))
@@ -67,10 +67,10 @@ def counts_grid(name: str, model_name: str, options: dict, counts: np.ndarray, s
         losses = []
         for i in first:
             net = LookupNet({k: v[i] for k, v in init.items()}, model_name)
-            optimizer = torch.optim.Adam(net.parameters(), lr=lr)
+            optimizer = torch.optim.Adam(net.parameters(), lr=lr, fused=True)
             schedule = cosine_schedule(optimizer, steps)
             keys, labels = samples(i)
-            loss_fn = (lambda: count_loss(net.table()[None], counts_t[i : i + 1])[0]) if on_counts else \
+            loss_fn = (lambda: count_loss(net()[None], counts_t[i : i + 1])[0]) if on_counts else \
                 (lambda: torch.nn.functional.cross_entropy(net(keys), labels))
             train_steps(optimizer, loss_fn, steps, watch, schedule)
             with torch.no_grad():
@@ -82,7 +82,6 @@ def counts_grid(name: str, model_name: str, options: dict, counts: np.ndarray, s
         by_size = {}  # vmap needs one shape: members with the same number of samples
         for i in first:
             by_size.setdefault(sizes[i], []).append(i)
-        width = n_classes + options.get("hidden", 0)
         for size, group in by_size.items():
             chunk = max(1, MEMORY // (4 * 4 * max(size, 1) * width))
             for start in range(0, len(group), chunk):
@@ -95,27 +94,47 @@ def counts_grid(name: str, model_name: str, options: dict, counts: np.ndarray, s
                 def loss_fn(p, k, y):
                     return torch.nn.functional.cross_entropy(functional_call(base, p, (k,)), y)
 
-                optimizer = torch.optim.Adam(params.values(), lr=lr)
+                optimizer = torch.optim.Adam(params.values(), lr=lr, fused=True)
                 vmap_steps(params, loss_fn, (keys, labels), (0, 0), optimizer, steps, watch, cosine_schedule(optimizer, steps))
                 with torch.no_grad():
                     losses.update(zip(idx, vmap(loss_fn)(params, keys, labels).tolist()))
         return np.array([losses[i] for i in first])
+
+    def vmap_stats(steps, watch):
+        losses = []
+        chunk = max(1, MEMORY // (4 * 4 * n_keys * width))  # every key's logits and hidden activations, a few copies
+        for start in range(0, len(first), chunk):
+            idx = first[start : start + chunk]
+            nets = [LookupNet({k: v[i] for k, v in init.items()}, model_name) for i in idx]
+            params, base = stacked(nets), nets[0]
+
+            def loss_fn(p, c):  # one member's count loss: its table of every key's logits against its counts (K, V)
+                return count_loss(functional_call(base, p, ())[None], c[None])[0]
+
+            optimizer = torch.optim.Adam(params.values(), lr=lr, fused=True)
+            vmap_steps(params, loss_fn, (counts_t[idx],), (0,), optimizer, steps, watch, cosine_schedule(optimizer, steps))
+            with torch.no_grad():
+                losses += vmap(loss_fn)(params, counts_t[idx]).tolist()
+        return np.array(losses)
 
     def ours(steps, watch):
         with watch:
             trained = train_on_counts(MODELS[model_name], init, counts_t, TrainConfig(steps=steps, learning_rate=lr))
         return trained.loss.numpy()
 
-    hidden = options.get("hidden", 0)
     params_per_member = sum(v[0].numel() for v in init.values())
     flops = n_members * 3 * 2 * n_keys * hidden * n_classes  # the hidden-to-logit matmul, forward and two backward
     moved = n_members * 4 * (6 * params_per_member + n_keys * n_classes)  # p, m, v in and out; the counts in
+    work = {"exp": n_members * n_keys * n_classes,  # the softmax of every key's logits
+            "pass": n_members * n_keys * (n_classes + 2 * hidden),  # its normalisation; the ReLU forward and backward
+            "adam": n_members * params_per_member}
     return Grid(name, n_members, n_seeds, first, build_steps, flops, moved, {
         "naive": lambda steps, watch: per_run(steps, watch, on_counts=False),
         "naive-stats": lambda steps, watch: per_run(steps, watch, on_counts=True),
         "vmap": vmapped,
+        "vmap-stats": vmap_stats,
         "ours": ours,
-    })
+    }, work=work)
 
 
 def e1_grid(config: dict, model_name: str) -> Grid:
