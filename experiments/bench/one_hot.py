@@ -20,6 +20,7 @@ E2           no training loop: every sample's gradient at initialisation, and th
              FLOPs, A = K V); bytes of the chunk's keys and labels read once (int64).
 """
 import itertools
+from functools import partial
 
 import numpy as np
 import torch
@@ -178,6 +179,17 @@ class GradientSums:
         for j, b in enumerate(self.batch_sizes):
             self.batches[members, j] += (gradients.reshape(e, c // b, b, p).mean(dim=2) ** 2).sum(dim=(1, 2))
 
+    def add_pairs(self, gram: torch.Tensor, pairs: torch.Tensor, members: slice = slice(None)) -> None:
+        """The same from a sufficient statistic: one chunk of consecutive samples given by their pairs (E, C), pair a =
+        key V + label, and the Gram matrix (E, A, A) of the A distinct pairs' gradients: |g_i|^2 = M_aa and
+        |mean of batch b's g_i|^2 = c_b^T M c_b / B^2, c_b the batch's pair counts."""
+        e, c = pairs.shape
+        counts = torch.nn.functional.one_hot(pairs, gram.shape[-1]).double()  # (E, C, A): each sample's pair
+        self.squares[members] += (counts.sum(1) * gram.diagonal(dim1=1, dim2=2)).sum(1)
+        for j, b in enumerate(self.batch_sizes):
+            batch_counts = counts.reshape(e, c // b, b, -1).sum(2)  # (E, C / B, A)
+            self.batches[members, j] += ((batch_counts @ gram) * batch_counts).sum(dim=(1, 2)) / b**2
+
     def means(self, n: int) -> np.ndarray:  # (E, 1 + batch sizes)
         return torch.cat([self.squares[:, None] / n, self.batches / torch.tensor([n // b for b in self.batch_sizes])], dim=1).numpy()
 
@@ -210,10 +222,14 @@ def e2_grid(config: dict, model_name: str) -> Grid:
                     sums.add(torch.stack(rows)[None].double(), slice(j, j + 1))
         return sums.means(units * chunk)
 
+    pairs = torch.arange(n_keys).repeat_interleave(n_classes), torch.arange(n_classes).repeat(n_keys)  # pair a = key V + label
+
+    def sample_loss(base, p, key, label):  # one sample's loss under the parameters p of a module like base
+        return torch.nn.functional.cross_entropy(functional_call(base, p, (key[None],)), label[None])
+
     def naive_stats(units, watch):
         keys, labels = data(units)
-        pairs = torch.arange(n_keys).repeat_interleave(n_classes), torch.arange(n_classes).repeat(n_keys)  # pair a = key V + label
-        squares, batches = [], []
+        sums = GradientSums(len(first), batch_sizes)
         for j, net in enumerate(nets()):
             with watch:
                 distinct = []
@@ -222,34 +238,37 @@ def e2_grid(config: dict, model_name: str) -> Grid:
                     torch.nn.functional.cross_entropy(net(key[None]), label[None]).backward()
                     distinct.append(torch.cat([p.grad.flatten() for p in net.parameters()]))
                 distinct = torch.stack(distinct).double()  # (A, P)
-                gram = distinct @ distinct.T  # (A, A)
-                square, batch = 0.0, torch.zeros(len(batch_sizes), dtype=torch.float64)
+                gram = (distinct @ distinct.T)[None]  # (1, A, A)
+                sample_pairs = keys[j : j + 1] * n_classes + labels[j : j + 1]  # (1, n)
                 for start in range(0, units * chunk, chunk):
-                    counts = torch.nn.functional.one_hot(keys[j, start : start + chunk] * n_classes + labels[j, start : start + chunk],
-                                                         n_keys * n_classes).double()  # (C, A): each sample's pair
-                    square += float((counts.sum(0) * gram.diagonal()).sum())
-                    for i, b in enumerate(batch_sizes):
-                        c = counts.reshape(chunk // b, b, -1).sum(1)  # (C / B, A): each batch's pair counts
-                        batch[i] += ((c @ gram) * c).sum() / b**2
-            squares.append(square)
-            batches.append(batch)
-        n = units * chunk
-        return torch.cat([torch.tensor(squares)[:, None] / n, torch.stack(batches) / torch.tensor([n // b for b in batch_sizes])], 1).numpy()
+                    sums.add_pairs(gram, sample_pairs[:, start : start + chunk], slice(j, j + 1))
+        return sums.means(units * chunk)
 
     def vmapped(units, watch):
         keys, labels = data(units)
         modules = nets()
-        params, base = {k: v.detach() for k, v in stacked(modules).items()}, modules[0]
+        params = {k: v.detach() for k, v in stacked(modules).items()}
         sums = GradientSums(len(first), batch_sizes)
-
-        def sample_loss(p, key, label):
-            return torch.nn.functional.cross_entropy(functional_call(base, p, (key[None],)), label[None])
-
-        per_sample = vmap(vmap(grad(sample_loss), in_dims=(None, 0, 0)))  # members, then samples
+        per_sample = vmap(vmap(grad(partial(sample_loss, modules[0])), in_dims=(None, 0, 0)))  # members, then samples
         with watch:
             for start in range(0, units * chunk, chunk):
                 g = per_sample(params, keys[:, start : start + chunk], labels[:, start : start + chunk])
                 sums.add(torch.cat([v.flatten(start_dim=2) for v in g.values()], dim=2).double())
+        return sums.means(units * chunk)
+
+    def vmap_stats(units, watch):
+        keys, labels = data(units)
+        modules = nets()
+        params = {k: v.detach() for k, v in stacked(modules).items()}
+        sums = GradientSums(len(first), batch_sizes)
+        per_pair = vmap(vmap(grad(partial(sample_loss, modules[0])), in_dims=(None, 0, 0)), in_dims=(0, None, None))  # members, pairs
+        with watch:
+            g = per_pair(params, *pairs)
+            distinct = torch.cat([v.flatten(start_dim=2) for v in g.values()], dim=2).double()  # (E, A, P)
+            gram = distinct @ distinct.transpose(1, 2)  # (E, A, A)
+            sample_pairs = keys * n_classes + labels  # (E, n)
+            for start in range(0, units * chunk, chunk):
+                sums.add_pairs(gram, sample_pairs[:, start : start + chunk])
         return sums.means(units * chunk)
 
     def ours(units, watch):
@@ -261,5 +280,6 @@ def e2_grid(config: dict, model_name: str) -> Grid:
     n_pairs = n_keys * n_classes
     flops = len(cells) * sum(min(chunk * b, 2 * (chunk // b) * n_pairs**2) for b in batch_sizes)
     moved = len(cells) * chunk * 2 * 8
+    work = {"pass": len(cells) * chunk}  # each sample's pair, key V + label
     return Grid(f"E2 {model_name}", len(cells), len(seeds), first, section["samples"] // chunk, flops, moved,
-                {"naive": naive, "naive-stats": naive_stats, "vmap": vmapped, "ours": ours}, rtol=1e-5)
+                {"naive": naive, "naive-stats": naive_stats, "vmap": vmapped, "vmap-stats": vmap_stats, "ours": ours}, rtol=1e-5, work=work)
