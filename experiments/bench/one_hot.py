@@ -1,23 +1,37 @@
 """Models on one-hot keys: E1 and E5's data part (Adam on samples or on per-key counts), and E2 (per-sample gradients).
 
 E1, E5 data  unit: one Adam step of every member.  naive-stats trains the same per-run loop on the per-key label
-             counts that ours uses.  Counted per step: FLOPs of the hidden-to-logit matmul, forward and two
-             backward (the linear model has none: memory-bound); bytes of the parameters and Adam's two moments
-             read and written once and the counts read once.  That is the bound for a trainer whose state crosses
-             memory every step; ours keeps each chunk's state in cache through all its steps, so on the linear
-             grid, where the bytes set the roof, ours can reach it or pass it (the roof is then no bound).
+             counts that ours uses; vmap-stats trains on them by torch.func: vmap(grad) of count_loss on each
+             member's table of every key's logits, over the members stacked with torch.func.stack_module_state,
+             in chunks only where their logits and hidden activations would pass MEMORY (the counts are small:
+             the default grids take one chunk).  Every way uses Adam with fused=True (ours its fused kernel too:
+             common/trainer.py), on the stacked tensors for vmap and vmap-stats, and the same cosine schedule.
+             Counted per step: FLOPs of the hidden-to-logit matmul, forward and two backward (the linear model has
+             none: memory-bound); bytes of the parameters and Adam's two moments read and written once and the
+             counts read once.  That is the bound for a trainer whose state crosses memory every step; ours keeps
+             each chunk's state in cache through all its steps, so on the linear grid, where the bytes set the
+             roof, ours can reach it or pass it (the roof is then no bound).  Elementwise work (Grid.work): an
+             exponential per logit (K V a member, every key's softmax), one pass per logit (its normalisation,
+             w_k e / s_k - f, a multiply-add; the sum s_k rides along with the exponentials), two per hidden unit
+             of every key (K H: the bias and ReLU forward, the ReLU's mask backward; the biases' gradient sums ride
+             along), and Adam on every parameter.  Left out, so that the bound stays a bound: the softmax's
+             subtraction of the maximum (safe, not needed by the mathematics) and anything a product's scaling
+             absorbs (the readout's bias b2).
 E2           no training loop: every sample's gradient at initialisation, and the sums the job reads from them.
              unit: one chunk (the config's ``chunk`` samples) of every member's samples; the build runs
              samples / chunk units.  naive takes each sample's gradient by its own backward call, vmap by
              torch.func's vmap(vmap(grad)) over members and samples.  Ours (gradient_noise.run) uses a sufficient
-             statistic: a sample's gradient is one of the K V distinct (key, label) gradients g_a, so every sum
-             follows from their Gram matrix M and the pair counts c_b of each batch b (|mean of b|^2 =
+             statistic: a sample's gradient is one of the A = K V distinct (key, label) gradients g_a, so every
+             sum follows from their Gram matrix M and the pair counts c_b of each batch b (|mean of b|^2 =
              c_b^T M c_b / B^2); naive-stats is the per-run loop on it (one backward call per pair, then each
-             batch's counts against M).  Compared: the mean squared per-sample gradient norm and the mean squared
-             minibatch-mean norm of each batch size, which the job writes, in float64 from float32 gradients
-             (rtol 1e-5: a hundred float32 roundings).  Counted per unit: for each batch size B, the cheaper of
-             counting the chunk's B-sample couples (C B) and multiplying its count vectors with M (2 (C / B) A^2
-             FLOPs, A = K V); bytes of the chunk's keys and labels read once (int64).
+             batch's counts against M), vmap-stats the same by torch.func (the pairs' gradients by vmap(vmap(grad))
+             over members and pairs, then M and the batches' counts for all members at once).  Compared: the
+             mean squared per-sample gradient norm and the mean squared minibatch-mean norm of each batch size,
+             which the job writes, in float64 from float32 gradients (rtol 1e-5: a hundred float32 roundings).
+             Counted per unit: for each batch size B, the cheaper of counting the chunk's B-sample couples (C B)
+             and multiplying its count vectors with M (2 (C / B) A^2 FLOPs); bytes of the chunk's keys and labels
+             read once (int64); elementwise work: one pass per sample (its pair, key V + label), no exponential
+             (the gradients are taken once, at initialisation) and no Adam.
 """
 import itertools
 from functools import partial
@@ -280,6 +294,6 @@ def e2_grid(config: dict, model_name: str) -> Grid:
     n_pairs = n_keys * n_classes
     flops = len(cells) * sum(min(chunk * b, 2 * (chunk // b) * n_pairs**2) for b in batch_sizes)
     moved = len(cells) * chunk * 2 * 8
-    work = {"pass": len(cells) * chunk}  # each sample's pair, key V + label
+    work = {"exp": 0, "pass": len(cells) * chunk, "adam": 0}  # each sample's pair, key V + label
     return Grid(f"E2 {model_name}", len(cells), len(seeds), first, section["samples"] // chunk, flops, moved,
                 {"naive": naive, "naive-stats": naive_stats, "vmap": vmapped, "vmap-stats": vmap_stats, "ours": ours}, rtol=1e-5, work=work)
