@@ -48,7 +48,7 @@ def e3_grid(config: dict) -> Grid:
         torch.nn.init.zeros_(net.weight)
         return net
 
-    kernels = x @ x.transpose(1, 2) / n  # (E, n, n): the statistic ours descends on, with the residual r = X w - y
+    kernels = x[first] @ x[first].transpose(1, 2) / n  # the first seed's (n, n): the statistic ours descends on, with r = X w - y
 
     def kernel_loss(r, kernel):  # 1/2 r K r: its gradient K r is the residual's step under gradient descent on w
         return 0.5 * r @ kernel @ r
@@ -67,10 +67,10 @@ def e3_grid(config: dict) -> Grid:
 
     def naive_stats(steps, watch):
         losses = []
-        for i in first:
+        for i, kernel in zip(first, kernels):
             r = (-y[i]).requires_grad_()  # X w - y at w = 0
             optimizer = torch.optim.SGD([r], lr=lr, fused=True)
-            train_steps(optimizer, lambda: kernel_loss(r, kernels[i]), steps, watch)
+            train_steps(optimizer, lambda: kernel_loss(r, kernel), steps, watch)
             losses.append(float(residual_loss(r.detach())))
         return np.array(losses)
 
@@ -88,7 +88,7 @@ def e3_grid(config: dict) -> Grid:
     def vmap_stats(steps, watch):
         params = {"r": (-y[first]).requires_grad_()}
         optimizer = torch.optim.SGD(params.values(), lr=lr, fused=True)
-        vmap_steps(params, lambda p, kernel: kernel_loss(p["r"], kernel), (kernels[first],), (0,), optimizer, steps, watch)
+        vmap_steps(params, lambda p, kernel: kernel_loss(p["r"], kernel), (kernels,), (0,), optimizer, steps, watch)
         return residual_loss(params["r"].detach()).numpy()
 
     def ours(steps, watch):
