@@ -99,6 +99,7 @@ def e3_grid(config: dict) -> Grid:
     flops = len(x) * 2 * n * n  # r K
     moved = len(x) * 4 * (n * n + 2 * n)  # K in, r in and out
     work = {"exp": 0, "pass": 0, "adam": 0}  # the step r - lr r K is its product's scaling (BLAS's alpha and beta)
+    # no jobs: the job of this d also takes every rho's minimum-norm fit and T5's eigen-sum
     return Grid(f"E3 least squares d={d}", len(x), len(seeds), first, section["gd_steps"], flops, moved,
                 {"naive": naive, "naive-stats": naive_stats, "vmap": vmapped, "vmap-stats": vmap_stats, "ours": ours}, work=work)
 
@@ -175,6 +176,7 @@ def e4_grid(config: dict) -> Grid:
     flops = len(cells) * 4 * 2 * dim**3  # W2 W1, (W2 W1) Sxx, W2^T E, E W1^T
     moved = len(cells) * 8 * (2 * dim * dim + 4 * dim * dim)  # Sxx, Syx in; W1, W2 in and out (float64)
     work = {"exp": 0, "pass": 0, "adam": 0}  # the error and the steps are their products' scaling (BLAS's alpha and beta)
+    # no jobs: deep_linear/all also runs the u0 sweep, the noise threshold and the onset
     return Grid("E4 deep linear", len(cells), len(seeds), first, c["steps"], flops, moved,
                 {"naive": lambda st, w: per_run(st, w, False), "naive-stats": lambda st, w: per_run(st, w, True),
                  "vmap": vmapped, "vmap-stats": vmap_stats, "ours": ours}, dtype=torch.float64, work=work)

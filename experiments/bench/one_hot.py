@@ -62,8 +62,9 @@ class LookupNet(torch.nn.Module):
 
 
 def counts_grid(name: str, model_name: str, options: dict, counts: np.ndarray, seeds_of: list[int], n_seeds: int,
-                lr: float, build_steps: int) -> Grid:
-    """A grid of members trained with Adam on a cosine schedule, each on its own counts (E, K, V)."""
+                lr: float, build_steps: int, jobs: tuple[str, ...] = ()) -> Grid:
+    """A grid of members trained with Adam on a cosine schedule, each on its own counts (E, K, V); ``jobs``: the
+    build's jobs whose work this is (Grid.jobs), none where the job does much besides this training."""
     n_members, n_keys, n_classes = counts.shape
     init = init_ensemble(MODELS[model_name], seeds_of, n_keys, n_classes, options)
     counts_t = torch.tensor(counts, dtype=torch.float32)
@@ -149,7 +150,7 @@ def counts_grid(name: str, model_name: str, options: dict, counts: np.ndarray, s
         "vmap": vmapped,
         "vmap-stats": vmap_stats,
         "ours": ours,
-    }, work=work)
+    }, jobs=jobs, work=work)
 
 
 def e1_grid(config: dict, model_name: str) -> Grid:
@@ -159,7 +160,7 @@ def e1_grid(config: dict, model_name: str) -> Grid:
     tables = {s: lookup_table.rule_table(s, n_keys, n_classes) for s in seeds}
     counts = np.stack([lookup_table.label_counts(s, tables[s], r, n_classes, m) for r, m, s in cells])
     return counts_grid(f"E1 {model_name} V={n_classes}", model_name, section["models"][model_name], counts,
-                       [s for _, _, s in cells], len(seeds), section["learning_rate"], section["steps"])
+                       [s for _, _, s in cells], len(seeds), section["learning_rate"], section["steps"], (f"loss_floor/{model_name}_V{n_classes}",))
 
 
 def e5_data_grid(config: dict) -> Grid:
@@ -174,7 +175,7 @@ def e5_data_grid(config: dict) -> Grid:
     for i, (a, n, s) in enumerate(cells):
         counts[i, np.arange(n_keys), tables[s]] = np.bincount(streams[a, s][:n], minlength=n_keys)
     return counts_grid("E5 data (linear)", "linear", {}, counts, [s for _, _, s in cells], len(seeds),
-                       part["learning_rate"], part["steps"])
+                       part["learning_rate"], part["steps"])  # no jobs: its job also draws the streams and runs the online learner
 
 
 class GradientSums:
@@ -296,4 +297,5 @@ def e2_grid(config: dict, model_name: str) -> Grid:
     moved = len(cells) * chunk * 2 * 8
     work = {"exp": 0, "pass": len(cells) * chunk, "adam": 0}  # each sample's pair, key V + label
     return Grid(f"E2 {model_name}", len(cells), len(seeds), first, section["samples"] // chunk, flops, moved,
-                {"naive": naive, "naive-stats": naive_stats, "vmap": vmapped, "vmap-stats": vmap_stats, "ours": ours}, rtol=1e-5, work=work)
+                {"naive": naive, "naive-stats": naive_stats, "vmap": vmapped, "vmap-stats": vmap_stats, "ours": ours}, rtol=1e-5,
+                jobs=(f"gradient_noise/{model_name}",), work=work)

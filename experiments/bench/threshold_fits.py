@@ -93,10 +93,10 @@ def newton_vmapped(x: torch.Tensor, y: torch.Tensor, c: torch.Tensor, iterations
 
 
 def fits_grid(name: str, fits: list[tuple], point_floats: int, n_seeds: int, subset: list[int], build_steps: int, ours,
-              to_values) -> Grid:
+              to_values, job: str) -> Grid:
     """A grid of Newton fits.  fits: the first seed's (x (P, N), y (P,), c (P,)) in the order ``to_values`` reads
     their losses, point_floats: the size of their distinct point sets; ours(units) -> ours' values (the first
-    seed's at ``subset``)."""
+    seed's at ``subset``); job: the build's job that runs it (Grid.jobs)."""
 
     def naive(units, watch):
         return to_values(np.array([newton_per_run(x, y, c, units, watch) for x, y, c in fits]))
@@ -122,7 +122,7 @@ def fits_grid(name: str, fits: list[tuple], point_floats: int, n_seeds: int, sub
     candidates = len(STEP_SIZES)  # the line search's step sizes other than 0, whose loss is the current one
     work = {"exp": points * candidates, "pass": points * (2 * candidates + 2), "adam": 0}
     return Grid(name, n_seeds * len(fits), n_seeds, subset, build_steps, flops, moved,
-                {"naive": naive, "vmap": vmapped, "ours": timed_ours}, rtol=RTOL, dtype=torch.float64, work=work)
+                {"naive": naive, "vmap": vmapped, "ours": timed_ours}, rtol=RTOL, dtype=torch.float64, jobs=(job,), work=work)
 
 
 def fit_arguments(module, run) -> list[tuple]:
@@ -144,7 +144,8 @@ def e5_size_grid(config: dict) -> Grid:
         return column(table, ["weights", "seed", "alpha"], cells, "population_loss")
 
     point_floats = sum(features[0].numel() for features, _, _ in arguments)
-    return fits_grid("E5 size", fits, point_floats, len(seeds), [cells.index(c) for c in first], part["iterations"], ours, lambda losses: losses)
+    return fits_grid("E5 size", fits, point_floats, len(seeds), [cells.index(c) for c in first], part["iterations"], ours, lambda losses: losses,
+                     "zipf_scaling/size")
 
 
 def e6_noise_grid(config: dict) -> Grid:
@@ -165,7 +166,7 @@ def e6_noise_grid(config: dict) -> Grid:
         return column(table, ["points_per_weight", "points", "seed"], cells, "bits_per_weight")
 
     point_floats = sum(cells[i][1] * n_weights for i in first)
-    return fits_grid(f"E6 noise N={n_weights}", fits, point_floats, len(seeds), first, section["iterations"], ours, bits)
+    return fits_grid(f"E6 noise N={n_weights}", fits, point_floats, len(seeds), first, section["iterations"], ours, bits, f"capacity/noise_N{n_weights}")
 
 
 def e6_mixture_grid(config: dict) -> Grid:
@@ -191,4 +192,4 @@ def e6_mixture_grid(config: dict) -> Grid:
 
     subset = [i * len(dials) + j for i in first for j in range(len(dials))]
     point_floats = sum(sets[i][1] * n_weights for i in first)
-    return fits_grid(f"E6 mixture N={n_weights}", fits, point_floats, len(seeds), subset, section["iterations"], ours, bits)
+    return fits_grid(f"E6 mixture N={n_weights}", fits, point_floats, len(seeds), subset, section["iterations"], ours, bits, "capacity/mixture")
