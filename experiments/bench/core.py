@@ -55,7 +55,8 @@ def vmap_steps(params: dict, loss_fn: Callable, inputs: tuple, in_dims: tuple, o
             if step == 0 and first_gradients:
                 first_gradients(grads)
             for key, p in params.items():
-                p.grad = grads[key]
+                p.grad = grads[key].contiguous()  # a fused optimizer reads the gradient as laid out like its (contiguous)
+                # parameter: a transposed one (a linear table's) would be read scrambled, without an error (torch 2.13)
             optimizer.step()
             if schedule is not None:
                 schedule.step()
