@@ -12,7 +12,7 @@ plain loop's large per-step tensors went back to the kernel every step):
                AdamW where torch offers it)
   naive-stats  the same per-run loop on the sufficient statistic that ours uses (per-key label counts for E1 and
                E5's data part, the distinct (key, label) gradients' Gram matrix and pair counts for E2, Sigma_xx
-               and Sigma_yx for E3 and E4).  Where ours uses none (E5's size and emergence parts, E6, E8, E9 work
+               and Sigma_yx for E4, the n x n kernel X X^T / n and the residual for E3).  Where ours uses none (E5's size and emergence parts, E6, E8, E9 work
                on the points, population or samples themselves) the column shows "-"
   vmap         PyTorch's documented ensembling: torch.func.stack_module_state + functional_call + vmap(grad) of
                the naive model on its samples, in chunks of members whose activations fit in MEMORY
