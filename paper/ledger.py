@@ -115,13 +115,14 @@ def tabular(columns: str, head: str, rows: list[str], env: str = "tabular") -> s
 
 def summary_table(ledger: pd.DataFrame, audit: pd.DataFrame) -> str:
     """The prediction families, one row per claim: cells passed, failed (beside the failures a right theory expects by
-    chance) and inconclusive, the resolving power, and the family's calibrated verdict."""
+    chance) and inconclusive, the resolving power, and the family's calibrated verdict.  Each claim's source is in the
+    appendix's table of claims (families_table)."""
     claims = per_claim(ledger, audit)
     claims = claims[claims["kind"] == "prediction"]
-    rows = [f"{tex(c)} & {RAGGED}{cited(r.source)} & {r.passed}/{r.cells} & {r.failed} ({number(r.expected_failures)}) & {r.inconclusive}"
+    rows = [f"{tex(c)} & {tex(r.experiment)} & {r.passed}/{r.cells} & {r.failed} ({number(r.expected_failures)}) & {r.inconclusive}"
             f" & {percent(r.resolving_power)} & {shown(r.family)}" for c, r in claims.iterrows()]
-    head = r"claim & source & passed & failed (chance) & inconcl. & resolves & verdict"
-    return tabular(f"l{SOURCE}rrrrl", head, rows)
+    head = r"claim & exp. & passed & failed (chance) & inconcl. & resolves & verdict"
+    return tabular("llrrrrl", head, rows)
 
 
 def kind_table(kind: str, empty: str):
@@ -144,16 +145,17 @@ def audit_table(ledger: pd.DataFrame, audit: pd.DataFrame) -> str:
 
 
 def families_table(ledger: pd.DataFrame, audit: pd.DataFrame) -> str:
-    """Every claim on one line, in the paper's order: kind, experiment, median detectable, and the commit (and date)
-    that gave it its current form with the number of commits that changed it (paper/declared.py).  Its cells and
+    """Every claim on one line, in the paper's order: kind, experiment, source, median detectable, and the commit (and
+    date) that gave it its current form with the number of commits that changed it (paper/declared.py).  Its cells and
     verdicts are in the tables of its kind, not repeated here."""
     claims = per_claim(ledger, audit)
     rows = []
     for c, r in claims.iterrows():
         commit, date, changes = declared(c, claim_files()[c]) if c in claim_files() else ("--", "--", 0)
-        rows.append(f"{tex(c)} & {r.kind} & {tex(r.experiment)} & {number(r.detectable)} & \\texttt{{{commit}}} {date} & {changes}")
-    head = "claim & kind & exp. & median detectable & current form & changes"
-    return tabular("lllrlr", head, rows)
+        rows.append(f"{tex(c)} & {r.kind} & {tex(r.experiment)} & {RAGGED}{cited(r.source)} & {number(r.detectable)}"
+                    f" & \\texttt{{{commit}}} {date} & {changes}")
+    head = "claim & kind & exp. & source & median detectable & current form & changes"
+    return tabular(f"lll{SOURCE}rlr", head, rows)
 
 
 def failed_table(ledger: pd.DataFrame, audit: pd.DataFrame | None = None) -> str:

@@ -79,7 +79,7 @@ def test_the_audit_table_prints_every_family():
 def test_the_appendix_has_one_line_per_claim_and_every_failed_cell():
     rows, audit = _kinds()
     families = ledger.families_table(rows, audit)
-    assert "T1.bayes\\_floor & prediction & E1 & 0.02 & \\texttt{" in families  # cells and verdicts are in the tables of its kind
+    assert "T1.bayes\\_floor & prediction & E1 & \\raggedright derived here (T1) & 0.02 & \\texttt{" in families  # no cells: Table 2 has them
     failed = ledger.failed_table(rows)  # the failed prediction cell; the consistency check's and the map's are elsewhere
     assert "rho=0.2" in failed and "rho=0.1" not in failed and "rho=0.3" not in failed
     assert "T2.grad" not in failed and "E7" not in failed and failed.count(r"\\") == 3  # the head, the claim's line, its cell
