@@ -22,7 +22,7 @@ from experiments.e1_loss_floor.claims import T3_VALIDITY
 from experiments.e4_deep_linear.claims import CRITICAL_WINDOW_EXPONENT, THRESHOLD_WINDOW
 from experiments.e4_deep_linear.spec import WIDTH_MARGIN
 from experiments.e8_modular_addition.spec import DIP_STEPS, HORIZON_FACTOR
-from paper.latex import macro_name, number, number_list, tex
+from paper.latex import LIST_SEPARATOR, macro_name, number, number_list, tex
 
 
 def flatten(config: dict, prefix: str = "") -> dict[str, object]:
@@ -71,7 +71,7 @@ def _value(value) -> str:
 def _list(values: list) -> str:
     """A list of numbers with its long runs as ranges; any other list item by item."""
     numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
-    return number_list(values) if numeric and values else ", ".join(_value(v) for v in values)
+    return number_list(values) if numeric and values else LIST_SEPARATOR.join(_value(v) for v in values)
 
 
 def macros(config: dict, commit: str) -> str:
@@ -95,7 +95,7 @@ def macros(config: dict, commit: str) -> str:
             lines.append(f"\\newcommand{{\\{name}}}{{{_value(value)}}}")
     for name, (first, second) in PAIRED.items():
         if first in flat and second in flat:
-            lines.append(f"\\newcommand{{\\{name}}}{{{', '.join(_value(list(pair)) for pair in zip(flat[first], flat[second]))}}}")
+            lines.append(f"\\newcommand{{\\{name}}}{{{LIST_SEPARATOR.join(_value(list(pair)) for pair in zip(flat[first], flat[second]))}}}")
     return "\n".join(lines) + "\n"
 
 

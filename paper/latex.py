@@ -40,9 +40,13 @@ def power_of_ten(x: float) -> str | None:
     return rf"\ensuremath{{10^{{{k}}}}}" if k is not None and math.isclose(x, 10.0**k, rel_tol=1e-12) else None
 
 
+LIST_SEPARATOR = r", \allowbreak "  # a list may break after any comma, in text and in mathematics
+
+
 def number_list(values: list, least_run: int = 4) -> str:
     """Values as a list the text prints, a run of at least ``least_run`` values in arithmetic or geometric progression
-    written as a range (0, 0.1, ..., 1) so that a long grid does not run into the margin; other values one by one."""
+    written as a range (0, 0.1, ..., 1) so that a long grid does not run into the margin; other values one by one, and
+    the line may break after any comma."""
     values = [float(v) for v in values]
     out, i = [], 0
     while i < len(values):
@@ -61,4 +65,4 @@ def number_list(values: list, least_run: int = 4) -> str:
         else:
             out.append(number(values[i]))
         i = end if end - i >= least_run else i + 1
-    return ", ".join(out)
+    return LIST_SEPARATOR.join(out)

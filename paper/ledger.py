@@ -155,7 +155,8 @@ def families_table(ledger: pd.DataFrame, audit: pd.DataFrame) -> str:
         rows.append(f"{tex(c)} & {r.kind} & {tex(r.experiment)} & {RAGGED}{cited(r.source)} & {number(r.detectable)}"
                     f" & \\texttt{{{commit}}} {date} & {changes}")
     head = "claim & kind & exp. & source & median detectable & current form & changes"
-    return tabular(f"lll{SOURCE}rlr", head, rows)
+    table = tabular("lllp{3.4cm}rlr", head, rows, env="longtable")  # longer than a page: it breaks, its head repeated
+    return table.replace(r"\midrule", r"\midrule" + "\n" + r"\endhead", 1)
 
 
 def failed_table(ledger: pd.DataFrame, audit: pd.DataFrame | None = None) -> str:
