@@ -43,7 +43,7 @@ def power_of_ten(x: float) -> str | None:
 LIST_SEPARATOR = r", \allowbreak "  # a list may break after any comma, in text and in mathematics
 
 
-def number_list(values: list, least_run: int = 4) -> str:
+def number_list(values: list, least_run: int = 5) -> str:
     """Values as a list the text prints, a run of at least ``least_run`` values in arithmetic or geometric progression
     written as a range (0, 0.1, ..., 1) so that a long grid does not run into the margin; other values one by one, and
     the line may break after any comma."""

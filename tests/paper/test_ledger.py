@@ -100,11 +100,11 @@ def test_the_tables_follow_the_paper_and_print_numbers_as_a_paper_does():
 
 
 def test_config_lists_print_as_ranges_and_numbers_as_numbers():
-    macros = build_macros.macros({"build": "default", "seeds": [0, 1], "e": {"rho": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5], "u": [0.01, 0.001, 0.0001, 1e-05],
+    macros = build_macros.macros({"build": "default", "seeds": [0, 1], "e": {"rho": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5], "u": [0.01, 0.001, 0.0001, 1e-05, 1e-06],
                                                                           "norm": 1.0, "n": [32, 256, 4096]}}, "abc")
     b = r", \allowbreak "  # a list may break after any comma
     assert rf"\newcommand{{\CfgERho}}{{0{b}0.1{b}\ldots{b}0.5}}" in macros and r"\newcommand{\CfgERhoCount}{6}" in macros
-    assert rf"\newcommand{{\CfgEU}}{{\ensuremath{{10^{{-2}}}}{b}\ensuremath{{10^{{-3}}}}{b}\ldots{b}\ensuremath{{10^{{-5}}}}}}" in macros
+    assert rf"\newcommand{{\CfgEU}}{{\ensuremath{{10^{{-2}}}}{b}\ensuremath{{10^{{-3}}}}{b}\ldots{b}\ensuremath{{10^{{-6}}}}}}" in macros
     assert r"\newcommand{\CfgENorm}{1}" in macros and rf"\newcommand{{\CfgEN}}{{32{b}256{b}4096}}" in macros
 
 
