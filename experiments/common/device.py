@@ -20,7 +20,8 @@ def select(name: str) -> torch.device:
 
     A device this machine lacks (CUDA on a CPU-only machine or torch build, or cuda:N past its GPUs) is a ValueError
     that names the config's field.  On CUDA, cuBLAS gets the fixed workspace that deterministic algorithms need
-    (it must be set before cuBLAS starts) and TF32 is off, so that float32 products stay float32."""
+    (it must be set before cuBLAS starts; runs.start turns deterministic algorithms on) and TF32 is off, so that float32
+    products stay float32 (no convolutions here: cuDNN's settings do not matter)."""
     try:
         device = torch.device(name)
     except RuntimeError as error:
@@ -36,8 +37,6 @@ def select(name: str) -> torch.device:
         raise ValueError(f"config field {FIELD!r} is {name!r}, but this machine has {torch.cuda.device_count()} CUDA device(s)")
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     torch.backends.cuda.matmul.allow_tf32 = False
-    torch.backends.cudnn.allow_tf32 = False
-    torch.backends.cudnn.benchmark = False
     return device
 
 
