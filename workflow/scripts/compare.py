@@ -38,13 +38,14 @@ LEDGER_KEY = ["claim", "params"]
 
 @dataclass(frozen=True)
 class Tolerance:
-    """|a - b| <= rtol * max(|a|, |b|) + floor * (the quantity's largest |value| in the reference table)."""
+    """|a - b| <= rtol * max(|a|, |b|) + floor * (the quantity's largest |value| in the reference table); equal values
+    (equal infinities among them, whose difference is NaN) and NaN against NaN pass."""
     rtol: float
     floor: float
 
     def allows(self, a: np.ndarray, b: np.ndarray, scale: np.ndarray) -> np.ndarray:
         both_nan = np.isnan(a) & np.isnan(b)
-        return both_nan | (np.abs(a - b) <= self.rtol * np.maximum(np.abs(a), np.abs(b)) + self.floor * scale)
+        return both_nan | (a == b) | (np.abs(a - b) <= self.rtol * np.maximum(np.abs(a), np.abs(b)) + self.floor * scale)
 
 
 # Float32 training, about a thousand ulps: the smoke results moved by at most 2e-6 (relative) between torch's
