@@ -49,9 +49,8 @@ CITED = {  # a source as claims.py writes it -> the reference the tables cite fo
     "Baik, Ben Arous and Peche 2005": "baik2005phase", "Benaych-Georges and Nadakuditi 2012": "benaychgeorges2012singular",
     "Hutter 2021": "hutter2021learning", "Michaud et al. 2023": "michaud2023quantization", "Nam et al. 2024": "nam2024exactly",
     "Cover 1965": "cover1965geometrical", "Shannon": "shannon1948mathematical",
-    # the two papers of the noisy teacher's replica calculation could not be checked against the originals here; the
-    # tables cite the book that presents the calculation (its chapter "Noisy teachers") instead
-    "Gyorgyi and Tishby 1990; Seung et al. 1992": "engel2001statistical",
+    "Engel and Van den Broeck 2001": "engel2001statistical",  # the book's chapter "Noisy teachers" presents the replica
+    # calculation of Gyorgyi and Tishby and of Seung, Sompolinsky and Tishby, whose originals could not be checked here
 }
 
 
