@@ -30,13 +30,13 @@ import sympy as sp
 from scipy.optimize import brentq
 
 from theory.derivation import Derivation, Readable, Step, floats, predictor, written
-from theory.symbols import rho
+from theory.symbols import Tex, rho
 
 q = sp.Symbol("q", positive=True)  # overlap of two students of the version space
 R = sp.Symbol("R", positive=True)  # overlap of a student with the teacher
 epsilon = sp.Symbol("epsilon", positive=True)  # 1 - q, vanishing at the capacity
-replicas = sp.Symbol("n", positive=True)  # the number of replicas, taken to 0
-load = sp.Symbol("alpha", positive=True)  # P/N (not the Zipf exponent of theory.symbols)
+replicas = sp.Symbol("n_r", positive=True)  # the number of replicas, taken to 0
+load = sp.Symbol("kappa", positive=True)  # the load P/N
 slope = sp.Symbol("k", positive=True)  # R / sqrt(1 - R^2): the teacher's field given the student's, per unit
 z, v = sp.symbols("z v", real=True)  # a student's field and the teacher's field's independent part
 x = sp.Symbol("x", positive=True)  # the argument of H(x), the Gaussian tail
@@ -89,26 +89,31 @@ def derive() -> Derivation:
     below_one = sp.Symbol("delta", positive=True)
     at_structure = sp.limit(stationary.subs(rho, 1).subs(R, 1 - below_one), below_one, 0)  # rho -> 1: R -> 1
 
+    root = sp.sqrt(1 - R**2)
     steps = (
         Step("A random sign disagrees with the teacher half the time, so a label of the mixture is flipped with probability", sp.Eq(flip_named, flip)),
-        Step("With $n$ replicas at overlap $q$ and teacher overlap $R$ (replica symmetry), the overlap matrix has determinant", sp.Eq(sp.Symbol("\\det C_n"), determinant)),
-        Step("and the entropic part of the log-volume per weight, $\\partial_n \\tfrac12 \\ln\\det C_n$ at $n = 0$, is", sp.Eq(sp.Symbol("G_S"), entropy)),
-        Step("A replica fits a label $y$ given the common field $z$ with chance $H(-y\\sqrt{q}z/\\sqrt{1-q})$, where", sp.Eq(sp.Symbol("H(x)"), tail)),
-        Step("and $\\ln H(x)/x^2$ tends to (l'H\\^opital)", sp.Eq(sp.Symbol("\\lim_{x\\to\\infty} \\ln H(x)/x^2"), log_tail_rate)),
-        Step("so as $q = 1 - \\epsilon \\to 1$ only labels that contradict $z$ cost, $z^2/(2\\epsilon)$ each.  The teacher's field $Rz + \\sqrt{1-R^2}\\,v$ disagrees in sign with $z$ with second moment", sp.Eq(sp.Symbol("D(R)"), disagree)),
-        Step("and, with the flips, a student's field on the labels it contradicts has second moment", sp.Eq(sp.Symbol("M(R)"), moment)),
-        Step("The log-volume per weight is $A/(2\\epsilon) + \\ln(\\epsilon)/2 + O(1)$ with", sp.Eq(sp.Symbol("A"), exponent)),
-        Step("stationary in $\\epsilon$ at", sp.Eq(epsilon, saddle)),
+        Step("With $n_{\\mathrm{r}}$ replicas at overlap $q$ and teacher overlap $R$ (replica symmetry), the overlap matrix has determinant", sp.Eq(Tex(r"\det C_{n_{\mathrm{r}}}"), determinant),
+             Readable(sp.Mul(sp.Pow(written(1, -q), written(replicas, -1), evaluate=False), written(1, -q, replicas * written(q, -R**2)), evaluate=False))),
+        Step("and the entropic part of the log-volume per weight, $\\partial_{n_{\\mathrm{r}}} \\tfrac12 \\ln\\det C_{n_{\\mathrm{r}}}$ at $n_{\\mathrm{r}} = 0$, is", sp.Eq(Tex(r"\mathcal{S}"), entropy),
+             Readable(written(sp.Mul(sp.Rational(1, 2), sp.log(written(1, -q)), evaluate=False), written(q, -R**2) / sp.Mul(2, written(1, -q), evaluate=False)))),
+        Step("A replica fits a label $y$ given the common field $z$ with chance $\\bar\\Phi(-y\\sqrt{q}z/\\sqrt{1-q})$, where", sp.Eq(Tex(r"\bar\Phi(x)"), tail),
+             Readable(sp.Mul(sp.Rational(1, 2), written(1, -sp.erf(sp.Mul(x, sp.Pow(sp.sqrt(2), -1, evaluate=False), evaluate=False))), evaluate=False))),
+        Step("and $\\ln \\bar\\Phi(x)/x^2$ tends to (l'H\\^opital)", sp.Eq(Tex(r"\lim_{x\to\infty} \frac{\ln\bar\Phi(x)}{x^2}"), log_tail_rate)),
+        Step("so as $q \\to 1$ only labels that contradict $z$ cost, $z^2/(2(1-q))$ each.  The teacher's field $Rz + \\sqrt{1-R^2}\\,v$ disagrees in sign with $z$ with second moment",
+             sp.Eq(Tex("D(R)"), disagree), Readable(written(sp.atan(root / R), -R * root) / sp.pi)),
+        Step("and, with the flips, a student's field on the labels it contradicts has second moment", sp.Eq(Tex("M(R)"), moment)),
+        Step("The log-volume per weight is $A/(2(1-q)) + \\tfrac12\\ln(1-q) + O(1)$ with", sp.Eq(sp.Symbol("A"), exponent)),
+        Step("stationary in $q$ at", sp.Eq(Tex("1 - q"), saddle), Readable(sp.Symbol("A"), {sp.Symbol("A"): exponent})),
         Step("so the version space vanishes where $\\max_R A = 0$: $\\partial_R A = 0$ at", sp.Eq(load, stationary)),
-        Step("and $A = 0$ at", sp.Eq(sp.Symbol("\\alpha_c"), capacity_load)),
+        Step("and $A = 0$ at", sp.Eq(Tex(r"\kappa_c"), capacity_load)),
         Step("so the teacher overlap at the capacity solves", sp.Eq(overlap_equation, 0)),
-        Step("At $\\rho = 0$, $\\partial_R A = -2R$ puts $R$ at 0 and the capacity is Cover's", sp.Eq(sp.Symbol("\\alpha_c(0)"), at_noise)),
-        Step("and as $\\rho \\to 1$ the overlap tends to 1 and", sp.Eq(sp.Symbol("\\alpha_c(1)"), at_structure)),
+        Step("At $\\rho = 0$, $\\partial_R A = -2R$ puts $R$ at 0 and the capacity is Cover's", sp.Eq(Tex(r"\kappa_c(0)"), at_noise)),
+        Step("and as $\\rho \\to 1$ the overlap tends to 1 and", sp.Eq(Tex(r"\kappa_c(1)"), at_structure)),
     )
     return Derivation(
         target="T8",
         title="Capacity under a noisy teacher (the mixture of E6)",
-        assumptions="$N \\to \\infty$ at fixed $\\alpha = P/N$; replica symmetry (stable on the convex version space); the volume of vectors with overlap matrix $C$ is $e^{N \\ln\\det C/2}$ to leading order; the limit $n \\to 0$ on the replica-symmetric expression.",
+        assumptions="$N \\to \\infty$ at fixed load $\\kappa = P/N$; replica symmetry (stable on the convex version space); the volume of vectors with overlap matrix $C$ is $e^{N \\ln\\det C/2}$ to leading order; the limit $n_{\\mathrm{r}} \\to 0$ on the replica-symmetric expression.",
         steps=steps,
         results={
             "NoisyFlipRate": flip,
@@ -122,9 +127,13 @@ def derive() -> Derivation:
             "NoisyCapacityAtStructure": at_structure,
         },
         readable={
-            "NoisyErrorMoment": Readable(written(flip_named, rho * disagree_named), {flip_named: flip, disagree_named: disagree}),
-            "NoisyVolumeExponent": Readable(written(1, -R**2, -load * moment_named), {moment_named: moment}),
+            "NoisyFlipRate": Readable(sp.Mul(written(1, -rho), sp.Pow(2, -1, evaluate=False), evaluate=False)),
+            "NoisyGardnerEntropy": Readable(written(sp.Mul(sp.Rational(1, 2), sp.log(written(1, -q)), evaluate=False), written(q, -R**2) / sp.Mul(2, written(1, -q), evaluate=False))),
+            "NoisyDisagreementMoment": Readable(written(sp.atan(root / R), -R * root) / sp.pi),
+            "NoisyErrorMoment": Readable(written(flip_named, sp.Mul(rho, disagree_named, evaluate=False)), {flip_named: flip, disagree_named: disagree}),
+            "NoisyVolumeExponent": Readable(written(1, -R**2, -sp.Mul(load, moment_named, evaluate=False)), {moment_named: moment}),
             "NoisyCapacityLoad": Readable(written(1, -R**2) / moment_named, {moment_named: moment}),
+            "NoisyOverlapEquation": Readable(written(sp.Mul(sp.pi, R, written(1, -rho), evaluate=False), sp.Mul(2, rho, written(R * sp.atan(root / R), -root), evaluate=False))),
         },
     )
 

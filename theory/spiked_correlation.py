@@ -32,10 +32,10 @@ import sympy as sp
 from scipy.optimize import brentq
 
 from theory import regression_mixture
-from theory.derivation import Derivation, Step, floats, predictor
-from theory.symbols import d, n, r, rho, sigma
+from theory.derivation import Derivation, Readable, Step, floats, predictor, written
+from theory.symbols import Tex, d, n, r, rho, sigma, sigma_eff
 
-scale = sp.Symbol("a", positive=True)  # the noise matrix's scale: singular values fill [0, 2a]
+scale = sp.Symbol("omega", positive=True)  # the noise matrix's scale omega: singular values fill [0, 2 omega]
 theta = sp.Symbol("theta", positive=True)  # a mode's strength rho s in the fitted map
 z = sp.Symbol("z", positive=True)  # a singular value of the fitted map, outside the noise bulk
 
@@ -45,7 +45,7 @@ def derive() -> Derivation:
     noise_variance = regression_mixture.derive()["MixtureNoiseVariance"]  # sigma_eff^2 with |beta|^2 = r^2
     noise_scale = sp.sqrt(d * noise_variance / n)  # a: sqrt(d) x the entries' standard deviation sqrt(sigma_eff^2/n)
 
-    g_left, g_right = sp.symbols("G_1 G_2")
+    g_left, g_right = sp.symbols("Gcal_1 Gcal_2")
     dyson = (sp.Eq(g_left, 1 / (z - scale**2 * g_right)), sp.Eq(g_right, 1 / (z - scale**2 * g_left)))
     branches = sp.solve(dyson, (g_left, g_right), dict=True)
     # the physical branch: symmetric (square N) and G ~ 1/z as z -> infinity
@@ -62,19 +62,21 @@ def derive() -> Derivation:
     overlap_sq = sp.factor(sp.simplify(overlap_sq).subs(above, theta / scale - 1))
     kept_strength = sp.expand(outlier * overlap_sq)
 
+    resolvent_named = sp.Function("Gcal")
     steps = (
-        Step("The fitted map's noise has entries of variance $\\sigma_{eff}^2/n$, so its scale is", sp.Eq(scale, noise_scale)),
-        Step("The resolvents of the two blocks of its Hermitian dilation obey the Dyson equations", sp.Tuple(*dyson)),
-        Step("whose symmetric solution decaying as $1/z$ is", sp.Eq(sp.Symbol("G(z)"), resolvent)),
-        Step("real outside the noise bulk, whose edge is", sp.Eq(sp.Symbol("z_{edge}"), edge)),
-        Step("A mode $\\theta u v^T$ gives a singular value outside the bulk where $\\theta G(z) = 1$, possible only above", sp.Eq(sp.Symbol("\\theta_c"), threshold)),
-        Step("at", sp.Eq(sp.Symbol("z(\\theta)"), outlier)),
-        Step("with squared overlaps $-1/(\\theta^2 G'(z))$ of its singular vectors with the mode's", sp.Eq(sp.Symbol("|\\langle u, \\hat u\\rangle|^2"), overlap_sq)),
-        Step("so the fitted component keeps, along the true mode, the strength", sp.Eq(sp.Symbol("\\hat u(\\infty)"), kept_strength)),
+        Step("The fitted map's noise has entries of variance $\\sigma_{\\mathrm{eff}}^2/n$, so its scale is", sp.Eq(scale, noise_scale)),
+        Step("The resolvents of the two blocks of its Hermitian dilation obey the Dyson equations", dyson,
+             (Readable(1 / written(z, -scale**2 * g_right)), Readable(1 / written(z, -scale**2 * g_left)))),
+        Step("whose symmetric solution decaying as $1/z$ is", sp.Eq(resolvent_named(z), resolvent), Readable(written(z, -sp.sqrt(written(z**2, -4 * scale**2))) / (2 * scale**2))),
+        Step("real outside the noise bulk, whose edge is", sp.Eq(Tex(r"z_{\mathrm{edge}}"), edge)),
+        Step("A mode $\\theta u v^\\top$ gives a singular value outside the bulk where $\\theta \\mathcal{G}(z) = 1$, possible only above", sp.Eq(Tex(r"\theta_c"), threshold)),
+        Step("at", sp.Eq(Tex(r"z(\theta)"), outlier)),
+        Step("with squared overlaps $-1/(\\theta^2 \\mathcal{G}'(z))$ of its singular vectors with the mode's", sp.Eq(Tex(r"|\langle u, \hat u\rangle|^2 = |\langle v, \hat v\rangle|^2"), overlap_sq)),
+        Step("so the fitted component keeps, along the true mode, the strength", sp.Eq(Tex(r"z\,\langle u, \hat u\rangle \langle v, \hat v\rangle"), kept_strength)),
     )
     return Derivation(
         target="T6",
-        title="E4's noise threshold: a mode separates from the sampling noise above $\\theta_c = a$",
+        title="E4's noise threshold: a mode separates from the sampling noise above $\\theta_c = \\omega$",
         assumptions="$d \\to \\infty$ at fixed $d/n$; the noise matrix's entries independent with the mixture's mean noise variance; square noise matrix.",
         steps=steps,
         results={
@@ -84,6 +86,12 @@ def derive() -> Derivation:
             "SpikeOutlier": outlier,
             "SpikeOverlapSq": overlap_sq,
             "SpikeKeptStrength": kept_strength,
+        },
+        readable={  # as Benaych-Georges and Nadakuditi write them, with the noise scale sigma_eff sqrt(d/n)
+            "NoiseScale": Readable(sp.Mul(sigma_eff, sp.Pow(d / n, sp.Rational(1, 2), evaluate=False), evaluate=False), {sigma_eff: sp.sqrt(noise_variance)}),
+            "SpikeOutlier": Readable(written(theta, scale**2 / theta)),
+            "SpikeOverlapSq": Readable(written(1, -scale**2 / theta**2)),
+            "SpikeKeptStrength": Readable(written(theta, -scale**4 / theta**3)),
         },
     )
 
