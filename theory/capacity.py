@@ -45,7 +45,7 @@ def _convergent(series: sp.Sum) -> sp.Basic:
 
 @cache
 def derive() -> Derivation:
-    recursion = sp.Eq(count(P + 1, N), count(P, N) + count(P, N - 1))
+    recursion = sp.Eq(count(written(P, 1), N), count(P, N) + count(P, N - 1))  # printed only: P + 1 as written
     first_series = sp.Sum(2 * y**j, (j, 1, sp.oo))  # C(1, N) = 2 for every N >= 1
     first = _convergent(first_series)
     solved = sp.factor(sp.rsolve(gf(P + 1) - (1 + y) * gf(P), gf(P), {gf(1): first}))
@@ -75,13 +75,17 @@ def derive() -> Derivation:
         Step("Cover's count of the labellings of $P$ points in general position that $N$ weights realise obeys", recursion),
         Step("with $C(1, N) = 2$ for $N \\ge 1$ and $C(P, 0) = 0$; in the generating function $C_P(\\zeta) = \\sum_N C(P,N) \\zeta^N$ the recursion is "
              "$C_{P+1} = (1+\\zeta) C_P$, starting from $C_1(\\zeta) =$", sp.Eq(first_series, first), Readable(2 * y / written(1, -y))),
-        Step("Solving the recursion in $P$ gives", sp.Eq(Tex(r"C_P(\zeta)"), solved), Readable(sp.Mul(2 * y / written(1, -y), sp.Pow(written(1, y), written(P, -1), evaluate=False), evaluate=False))),
+        Step("Solving the recursion in $P$ gives",
+             sp.Eq(Tex(r"C_P(\zeta)"), solved),
+             Readable(sp.Mul(2 * y / written(1, -y), sp.Pow(written(1, y), written(P, -1), evaluate=False), evaluate=False))),
         Step("By the binomial theorem and the series of $C_1$, the coefficient of $\\zeta^N$ is", sp.Eq(count(P, N), closed)),
         Step("so the fraction of the $2^P$ random labellings that are linearly separable is", sp.Eq(Tex(r"p_{\mathrm{sep}}(P, N)"), fraction)),
-        Step("The binomial coefficients of $2N-1$ are symmetric, so at $P = 2N$ the sum is half of $2^{2N-1}$ and", sp.Eq(Tex(r"p_{\mathrm{sep}}(2N, N)"), half_point)),
+        Step("The binomial coefficients of $2N-1$ are symmetric, so at $P = 2N$ the sum is half of $2^{2N-1}$ and",
+             sp.Eq(Tex(r"p_{\mathrm{sep}}(2N, N)"), half_point)),
         Step("$P = 2N$ random one-bit labels on $N$ weights: the capacity in bits per weight is", sp.Eq(P / N, bits_per_weight)),
         Step("$P$ facts uniform over $V$ values carry $P$ times", sp.Eq(Tex(r"-\sum_{v=1}^{V} \frac{1}{V} \log_2 \frac{1}{V}"), entropy), Readable(Log2(V))),
-        Step("bits; a model with training cross-entropy $L$ nats per fact codes them in $PL/\\ln 2$ bits, so it stores at least", sp.Eq(sp.Symbol("I"), bits_stored)),
+        Step("bits; a model with training cross-entropy $L$ nats per fact codes them in $PL/\\ln 2$ bits, so it stores at least",
+             sp.Eq(sp.Symbol("I"), bits_stored)),
     )
     return Derivation(
         target="T8",

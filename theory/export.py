@@ -1,10 +1,11 @@
 """Every derivation as LaTeX: result macros for the text, steps for the appendix (paper/derivations.py writes them).
 
-Each result ``Name`` of a derivation becomes ``\\EqName`` (SymPy's LaTeX printer, nothing
-typed by hand): its readable form where the derivation gives one (checked equal to the derived
-result, theory.derivation.Readable), else the derived result; each derivation becomes one subsection
-of the appendix, whose steps print their readable forms too (a step that arrives at a result with a
-readable form prints that form).  The notation is the paper's (theory/symbols.py): every logarithm of
+Each result ``Name`` of a derivation becomes ``\\EqName`` (SymPy's LaTeX printer): its readable form
+where the derivation gives one (proved equal to the derived result, theory.derivation.Readable), else
+the derived result; each derivation becomes one subsection of the appendix, whose steps print their
+readable forms too (a step that arrives at a result with a readable form prints that form).  Typed
+LaTeX appears only as the name of a quantity on a left-hand side (theory.symbols.Tex) and, rarely, as
+a readable form's ``tex`` beside the SymPy expression that is proved equal to the derivation.  The notation is the paper's (theory/symbols.py): every logarithm of
 theory/ is natural and prints as \\ln, the binary one as \\log_2; transposes print as \\top.
 """
 import sympy as sp
@@ -32,7 +33,7 @@ def latex(expr: sp.Basic, as_written: bool = False) -> str:
     return PaperPrinter(as_written).doprint(expr)
 
 
-def display(form: Readable | None, derived: sp.Basic) -> str:
+def display(form: Readable | None, derived: sp.Basic | None = None) -> str:
     """The LaTeX of a derived expression: its readable form (already checked equal) if it has one."""
     if form is None:
         return latex(derived)
@@ -59,7 +60,7 @@ def step_latex(d: Derivation, step: Step) -> str:
             check(form, rhs, f"{d.target}: {step.text}")
         body = display(form, rhs)
         if lhs is not None:  # a left-hand side that is a result (an equation "... = 0") prints its readable form too
-            body = f"{display(d.printed(results[lhs]) if lhs in results else None, lhs)} = {body}"
+            body = f"{display(d.printed(results[lhs])) if lhs in results else latex(lhs, as_written=True)} = {body}"
         printed.append(body)
     return ",\\qquad ".join(printed)
 

@@ -56,7 +56,8 @@ def derive() -> Derivation:
         Step("The class's count among $m$ draws has generating function", sp.Eq(Tex(r"\psi(\zeta)"), pgf), Readable(written(1, -P, P * s) ** m)),
         Step("whose derivatives at $\\zeta=1$ give the error's mean and variance (conditioning on every class being seen changes them only by terms of order $(1-P_c)^m$):",
              (sp.Eq(Tex(r"\mathbb{E}\,\delta"), mean_error), sp.Eq(Tex(r"\mathbb{E}\,\delta^2"), error_variance))),
-        Step("so each class adds, in expectation,", sp.Eq(Tex(r"\mathbb{E}\Bigl[-\delta + \frac{\delta^2}{2P_c}\Bigr]"), expected_term), Readable(written(1, -P) / (2 * m))),
+        Step("so each class adds, in expectation,",
+             sp.Eq(Tex(r"\mathbb{E}\Bigl[-\delta + \frac{\delta^2}{2P_c}\Bigr]"), expected_term), Readable(written(1, -P) / (2 * m))),
         Step("and summing the rule's class and the $V-1$ others of the mixture gives the excess over $H$, every class seen:",
              sp.Eq(Tex(r"\mathbb{E}\bigl[\mathrm{KL}(P \,\|\, \hat P) \bigm| \text{every class seen}\bigr]"), excess)),
     )

@@ -90,17 +90,20 @@ def derive() -> Derivation:
     at_structure = sp.limit(stationary.subs(rho, 1).subs(R, 1 - below_one), below_one, 0)  # rho -> 1: R -> 1
 
     root = sp.sqrt(1 - R**2)
+    entropy_form = written(sp.Mul(sp.Rational(1, 2), sp.log(written(1, -q)), evaluate=False), written(q, -R**2) / sp.Mul(2, written(1, -q), evaluate=False))
     steps = (
         Step("A random sign disagrees with the teacher half the time, so a label of the mixture is flipped with probability", sp.Eq(flip_named, flip)),
-        Step("With $n_{\\mathrm{r}}$ replicas at overlap $q$ and teacher overlap $R$ (replica symmetry), the overlap matrix has determinant", sp.Eq(Tex(r"\det C_{n_{\mathrm{r}}}"), determinant),
+        Step("With $n_{\\mathrm{r}}$ replicas at overlap $q$ and teacher overlap $R$ (replica symmetry), the overlap matrix has determinant",
+             sp.Eq(Tex(r"\det C_{n_{\mathrm{r}}}"), determinant),
              Readable(sp.Mul(sp.Pow(written(1, -q), written(replicas, -1), evaluate=False), written(1, -q, replicas * written(q, -R**2)), evaluate=False))),
-        Step("and the entropic part of the log-volume per weight, $\\partial_{n_{\\mathrm{r}}} \\tfrac12 \\ln\\det C_{n_{\\mathrm{r}}}$ at $n_{\\mathrm{r}} = 0$, is", sp.Eq(Tex(r"\mathcal{S}"), entropy),
-             Readable(written(sp.Mul(sp.Rational(1, 2), sp.log(written(1, -q)), evaluate=False), written(q, -R**2) / sp.Mul(2, written(1, -q), evaluate=False)))),
-        Step("A replica fits a label $y$ given the common field $z$ with chance $\\bar\\Phi(-y\\sqrt{q}z/\\sqrt{1-q})$, where", sp.Eq(Tex(r"\bar\Phi(x)"), tail),
+        Step("and the entropic part of the log-volume per weight, $\\partial_{n_{\\mathrm{r}}} \\tfrac12 \\ln\\det C_{n_{\\mathrm{r}}}$ at $n_{\\mathrm{r}} = 0$, is",
+             sp.Eq(Tex(r"\mathcal{S}"), entropy)),
+        Step("A replica fits a label $y$ given the common field $z$ with chance $\\bar\\Phi(-y\\sqrt{q}z/\\sqrt{1-q})$, where",
+             sp.Eq(Tex(r"\bar\Phi(x)"), tail),
              Readable(sp.Mul(sp.Rational(1, 2), written(1, -sp.erf(sp.Mul(x, sp.Pow(sp.sqrt(2), -1, evaluate=False), evaluate=False))), evaluate=False))),
         Step("and $\\ln \\bar\\Phi(x)/x^2$ tends to (l'H\\^opital)", sp.Eq(Tex(r"\lim_{x\to\infty} \frac{\ln\bar\Phi(x)}{x^2}"), log_tail_rate)),
         Step("so as $q \\to 1$ only labels that contradict $z$ cost, $z^2/(2(1-q))$ each.  The teacher's field $Rz + \\sqrt{1-R^2}\\,v$ disagrees in sign with $z$ with second moment",
-             sp.Eq(Tex("D(R)"), disagree), Readable(written(sp.atan(root / R), -R * root) / sp.pi)),
+             sp.Eq(Tex("D(R)"), disagree)),
         Step("and, with the flips, a student's field on the labels it contradicts has second moment", sp.Eq(Tex("M(R)"), moment)),
         Step("The log-volume per weight is $A/(2(1-q)) + \\tfrac12\\ln(1-q) + O(1)$ with", sp.Eq(sp.Symbol("A"), exponent)),
         Step("stationary in $q$ at", sp.Eq(Tex("1 - q"), saddle), Readable(sp.Symbol("A"), {sp.Symbol("A"): exponent})),
@@ -128,7 +131,7 @@ def derive() -> Derivation:
         },
         readable={
             "NoisyFlipRate": Readable(sp.Mul(written(1, -rho), sp.Pow(2, -1, evaluate=False), evaluate=False)),
-            "NoisyGardnerEntropy": Readable(written(sp.Mul(sp.Rational(1, 2), sp.log(written(1, -q)), evaluate=False), written(q, -R**2) / sp.Mul(2, written(1, -q), evaluate=False))),
+            "NoisyGardnerEntropy": Readable(entropy_form),
             "NoisyDisagreementMoment": Readable(written(sp.atan(root / R), -R * root) / sp.pi),
             "NoisyErrorMoment": Readable(written(flip_named, sp.Mul(rho, disagree_named, evaluate=False)), {flip_named: flip, disagree_named: disagree}),
             "NoisyVolumeExponent": Readable(written(1, -R**2, -sp.Mul(load, moment_named, evaluate=False)), {moment_named: moment}),

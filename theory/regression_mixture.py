@@ -42,14 +42,18 @@ def derive() -> Derivation:
 
     effective_noise = {sigma_eff: sp.sqrt(noise_variance)}
     steps = (
-        Step("A label of the mixture, with $J \\sim \\mathrm{Bernoulli}(\\rho)$, $f = x^\\top\\beta$ and $\\xi \\sim N(0,\\sigma^2)$:", sp.Eq(sp.Symbol("y"), label),
+        Step("A label of the mixture, with $J \\sim \\mathrm{Bernoulli}(\\rho)$, $f = x^\\top\\beta$ and $\\xi \\sim N(0,\\sigma^2)$:",
+             sp.Eq(sp.Symbol("y"), label),
              Readable(written(sp.Mul(from_teacher, teacher_output, evaluate=False), sp.Mul(written(1, -from_teacher), noise, evaluate=False)))),
         Step("has conditional mean and variance", (sp.Eq(Tex(r"\mathbb{E}[y \mid x]"), cond_mean), sp.Eq(Tex(r"\operatorname{Var}[y \mid x]"), cond_variance)),
              (Readable(sp.Mul(rho, teacher_output, evaluate=False)),
               Readable(written(sp.Mul(rho, written(1, -rho), teacher_output**2, evaluate=False), sp.Mul(written(1, -rho), sigma**2, evaluate=False))))),
-        Step("so the effective teacher is $\\rho\\beta$, of squared norm", sp.Eq(Tex(r"\|\rho\beta\|^2"), effective_teacher_sq), Readable(sp.Mul(rho**2, r**2, evaluate=False))),
-        Step("and, averaging over isotropic $x$ ($\\mathbb{E} f^2 = \\|\\beta\\|^2$), the effective noise variance is", sp.Eq(Tex(r"\sigma_{\mathrm{eff}}^2"), noise_variance)),
-        Step("Continuing T4 inward (the mixture's noise treated as Gaussian and independent of $x$), the train error is", sp.Eq(Tex(r"\mathbb{E}\,\mathrm{MSE}_{\mathrm{train}}"), train_mse)),
+        Step("so the effective teacher is $\\rho\\beta$, of squared norm",
+             sp.Eq(Tex(r"\|\rho\beta\|^2"), effective_teacher_sq), Readable(sp.Mul(rho**2, r**2, evaluate=False))),
+        Step("and, averaging over isotropic $x$ ($\\mathbb{E} f^2 = \\|\\beta\\|^2$), the effective noise variance is",
+             sp.Eq(Tex(r"\sigma_{\mathrm{eff}}^2"), noise_variance)),
+        Step("Continuing T4 inward (the mixture's noise treated as Gaussian and independent of $x$), the train error is",
+             sp.Eq(Tex(r"\mathbb{E}\,\mathrm{MSE}_{\mathrm{train}}"), train_mse)),
         Step("the test risk below the interpolation threshold", sp.Eq(Tex(r"R_{\mathrm{test}}"), under_risk)),
         Step("and above it", sp.Eq(Tex(r"R_{\mathrm{test}}"), over_risk)),
     )

@@ -1,5 +1,5 @@
-"""The symbols of the paper, declared once, and how each is printed (paper section "The structure dial";
-the conventions are those of the paper's notation, one letter per meaning: README "Theory and experiments").
+"""The symbols of the paper, declared once, and how each is printed (paper section "The structure dial" and
+the derivations appendix): one letter per meaning across the paper.
 
 rho   the label-mixture dial: with probability rho the label is the rule's, else uniform
 V     number of classes

@@ -87,18 +87,22 @@ def derive() -> Derivation:
 
     one_plus = written(1, alpha)
     steps_shown = (
-        Step("Skill $k$ is seen with probability", sp.Eq(theta, frequency), Readable(sp.Pow(k, sp.Mul(-1, one_plus, evaluate=False), evaluate=False) / Z)),
+        Step("Skill $k$ is seen with probability", sp.Eq(theta, frequency)),
         Step("A memorising learner errs on a skill it has not seen in $n$ samples, so its expected error is", sp.Eq(sp.Symbol("E_n"), error_sum),
              Readable(sp.Sum(skill_error, (k, 1, sp.oo)), {theta: frequency})),
-        Step("For large $n$ at a fixed expected number of sightings $\\mu = n p_k$, the chance that a skill is unseen tends to", sp.Eq(sp.Limit(written(1, -x / n) ** n, n, sp.oo), poisson)),
-        Step("and the sum over skills becomes an integral over the rank $k$,", sp.Eq(sp.Symbol("E_n"), sp.Integral(integrand, (rank, 0, sp.oo)))),
+        Step("For large $n$ at a fixed expected number of sightings $\\mu = n p_k$, the chance that a skill is unseen tends to",
+             sp.Eq(sp.Limit(written(1, -x / n) ** n, n, sp.oo), poisson)),
+        Step("and the sum over skills becomes an integral over the rank $k$,", sp.Eq(sp.Symbol("E_n"), sp.Integral(integrand, (rank, 0, sp.oo))),
+             Readable(sp.Integral(sp.Mul(theta, sp.exp(sp.Mul(-1, n, theta, evaluate=False)), evaluate=False), (rank, 0, sp.oo)), {theta: density})),
         Step("which is", sp.Eq(sp.Symbol("E_n"), asymptotic)),
         Step("a power law in the data with exponent", sp.Eq(Tex(r"-\frac{d\ln E_n}{d\ln n}"), hutter_exponent)),
         Step("In the quantization model the loss above $L_\\infty$ is the frequency of the skills not learned, the first $n_q$ being learned, "
              "each skill not learned costing $\\Delta_q$ per unit frequency:", sp.Eq(Tex(r"L - L_\infty"), tail)),
-        Step("With $n_q = N/N_q$ skills held by $N$ parameters ($N_q$ per skill), $L - L_\\infty \\propto N^{-\\gamma_N}$ with", sp.Eq(sp.Symbol("gamma_N"), param_exponent)),
+        Step("With $n_q = N/N_q$ skills held by $N$ parameters ($N_q$ per skill), $L - L_\\infty \\propto N^{-\\gamma_N}$ with",
+             sp.Eq(sp.Symbol("gamma_N"), param_exponent)),
         Step("With $n$ samples a skill is learned once expected $\\tau$ times, so", sp.Eq(learned, learned_from_data)),
-        Step("and the exponents in the data and in the steps ($n = BT$) are", (sp.Eq(sp.Symbol("gamma_n"), data_exponent), sp.Eq(sp.Symbol("gamma_T"), step_exponent))),
+        Step("and the exponents in the data and in the steps ($n = BT$) are",
+             (sp.Eq(sp.Symbol("gamma_n"), data_exponent), sp.Eq(sp.Symbol("gamma_T"), step_exponent))),
         Step("Emergence: gradient descent with learning rate $\\eta$ on one skill's loss $p_k (s - w_1 w_2)^2/2$, as a flow in the step count $T$, conserves $w_1^2 - w_2^2$; "
              "from a balanced start the skill's strength $u_k = w_1 w_2$ obeys", ode,
              Readable(sp.Mul(2, eta, theta, written(target, -skill_strength_fn(steps)), skill_strength_fn(steps), evaluate=False))),

@@ -65,7 +65,8 @@ def test_a_steps_printed_form_is_checked_too():
     wrong = Step("a transition width off by a factor 2", sp.Eq(sp.Symbol("Delta_t"), t6["SaxeTransitionWidth"]), Readable(2 * width.expr))
     with pytest.raises(ValueError, match="transition width"):
         step_latex(t6, wrong)
-    tex = Step("the same width typed as LaTeX", sp.Eq(sp.Symbol("Delta_t"), t6["SaxeTransitionWidth"]), Readable(2 * width.expr, tex=r"\frac{1}{s}\ln\frac{s-\varepsilon}{\varepsilon}"))
+    tex = Step("the same width typed as LaTeX", sp.Eq(sp.Symbol("Delta_t"), t6["SaxeTransitionWidth"]), Readable(2 * width.expr,
+        tex=r"\frac{1}{s}\ln\frac{s-\varepsilon}{\varepsilon}"))
     with pytest.raises(ValueError):  # typed LaTeX is printed only with a SymPy expression proved equal to the derivation
         step_latex(t6, tex)
 
