@@ -38,9 +38,9 @@ def derive() -> Derivation:
     near_zero = sum(sp.factor(series.coeff(rho, k)) * rho**k for k in range(3)) + sp.O(rho**3)
 
     steps = (
-        Step("By the definition of the mixture, the label distribution given a key $x$ is", sp.Eq(Tex(r"P(y = c \mid x)"), label_prob),
+        Step("By the definition of the mixture, the label distribution given a key $x$ is", sp.Eq(Tex(r"p_c = \Pr(y = c \mid x)"), label_prob),
              Readable(written(sp.Mul(rho, is_rule, evaluate=False), written(1, -rho) / V))),
-        Step("so the rule's class has probability $p$ and each of the $V-1$ others $q$:", (sp.Eq(p_named, p), sp.Eq(q_named, q)),
+        Step("so the rule's class has probability $p = p_{f(x)}$ and each of the $V-1$ others $q$:", (sp.Eq(p_named, p), sp.Eq(q_named, q)),
              (Readable(written(rho, written(1, -rho) / V)), Readable(written(1, -rho) / V))),
         Step("A predictor putting $\\hat p$ on $f(x)$ and spreading the rest evenly has expected cross-entropy", sp.Eq(Tex(r"R(\hat p)"), risk),
              Readable(written(-p_named * sp.log(a), -sp.Mul(written(V, -1), q_named, sp.log(written(1, -a) / written(V, -1)), evaluate=False)),

@@ -32,7 +32,7 @@ y = sp.Symbol("zeta")  # the variable of the generating function over N
 i = sp.Symbol("i", integer=True, nonnegative=True)  # a summation index
 j = sp.Symbol("j", integer=True, positive=True)  # a summation index from 1
 power = sp.Symbol("M", integer=True, nonnegative=True)  # an exponent of the binomial theorem
-value = sp.Symbol("v", integer=True, positive=True)  # one of the V values of a fact
+value = sp.Symbol("c", integer=True, positive=True)  # one of the V values (classes) of a fact
 loss = sp.Symbol("L", positive=True)  # training cross-entropy in nats per fact
 gf = sp.Function("f")  # f_P(y)
 count = sp.Function("C")  # C(P, N)
@@ -83,7 +83,7 @@ def derive() -> Derivation:
         Step("The binomial coefficients of $2N-1$ are symmetric, so at $P = 2N$ the sum is half of $2^{2N-1}$ and",
              sp.Eq(Tex(r"p_{\mathrm{sep}}(2N, N)"), half_point)),
         Step("$P = 2N$ random one-bit labels on $N$ weights: the capacity in bits per weight is", sp.Eq(P / N, bits_per_weight)),
-        Step("$P$ facts uniform over $V$ values carry $P$ times", sp.Eq(Tex(r"-\sum_{v=1}^{V} \frac{1}{V} \log_2 \frac{1}{V}"), entropy), Readable(Log2(V))),
+        Step("$P$ facts uniform over $V$ values carry $P$ times", sp.Eq(Tex(r"-\sum_{c=1}^{V} \frac{1}{V} \log_2 \frac{1}{V}"), entropy), Readable(Log2(V))),
         Step("bits; a model with training cross-entropy $L$ nats per fact codes them in $PL/\\ln 2$ bits, so it stores at least",
              sp.Eq(sp.Symbol("I"), bits_stored)),
     )

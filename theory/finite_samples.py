@@ -24,7 +24,7 @@ from theory import bayes_floor
 from theory.derivation import Derivation, Readable, Step, predictor, written
 from theory.symbols import Tex, V, m, rho
 
-P = sp.Symbol("P_c", positive=True)  # one class's probability
+P = sp.Symbol("p_c", positive=True)  # one class's probability
 delta = sp.Symbol("delta", real=True)  # the estimation error P_hat - P of that class
 s = sp.Symbol("zeta")  # the argument of the generating function
 
@@ -51,20 +51,20 @@ def derive() -> Derivation:
     excess = sp.factor(sp.simplify(expected_term.subs(P, p) + (V - 1) * expected_term.subs(P, q)))
 
     steps = (
-        Step("One class's term of $\\mathrm{KL}(P\\,\\|\\,\\hat P)$, with estimation error $\\delta = \\hat P_c - P_c$, expanded to second order:",
-             sp.Eq(Tex(r"-P_c \ln(1 + \delta/P_c)"), kl_series)),
+        Step("One class's term of $\\mathrm{KL}(p\\,\\|\\,\\hat p)$, with estimation error $\\delta = \\hat p_c - p_c$, expanded to second order:",
+             sp.Eq(Tex(r"-p_c \ln(1 + \delta/p_c)"), kl_series), Readable(written(-delta, delta**2 / (2 * P)))),
         Step("The class's count among $m$ draws has generating function", sp.Eq(Tex(r"\psi(\zeta)"), pgf), Readable(written(1, -P, P * s) ** m)),
-        Step("whose derivatives at $\\zeta=1$ give the error's mean and variance (conditioning on every class being seen changes them only by terms of order $(1-P_c)^m$):",
+        Step("whose derivatives at $\\zeta=1$ give the error's mean and variance (conditioning on every class being seen changes them only by terms of order $(1-p_c)^m$):",
              (sp.Eq(Tex(r"\mathbb{E}\,\delta"), mean_error), sp.Eq(Tex(r"\mathbb{E}\,\delta^2"), error_variance))),
         Step("so each class adds, in expectation,",
-             sp.Eq(Tex(r"\mathbb{E}\Bigl[-\delta + \frac{\delta^2}{2P_c}\Bigr]"), expected_term), Readable(written(1, -P) / (2 * m))),
+             sp.Eq(Tex(r"\mathbb{E}\Bigl[-\delta + \frac{\delta^2}{2p_c}\Bigr]"), expected_term), Readable(written(1, -P) / (2 * m))),
         Step("and summing the rule's class and the $V-1$ others of the mixture gives the excess over $H$, every class seen:",
-             sp.Eq(Tex(r"\mathbb{E}\bigl[\mathrm{KL}(P \,\|\, \hat P) \bigm| \text{every class seen}\bigr]"), excess)),
+             sp.Eq(Tex(r"\mathbb{E}\bigl[\mathrm{KL}(p \,\|\, \hat p) \bigm| \text{every class seen}\bigr]"), excess)),
     )
     return Derivation(
         target="T3",
         title="Finite samples: excess loss of the per-key estimate, every class seen",
-        assumptions="The predictor is the per-key frequency $\\hat P$ of $m$ independent labels, conditional on every class being seen "
+        assumptions="The predictor is the per-key frequency $\\hat p$ of $m$ independent labels, conditional on every class being seen "
         "(unconditionally its expected KL is infinite: an unseen class gets probability 0, with probability at least $(1-q)^m > 0$); "
         "conditioning changes the counts' moments by $O((1-q)^m)$, and terms of order $1/m^2$ are dropped, which needs $m(1-\\rho)/V \\gg 1$.",
         steps=steps,

@@ -93,7 +93,7 @@ def test_notation_one_logarithm_one_epsilon_upright_operators_no_tuples(printed)
 def test_every_symbol_of_the_appendix_is_defined_where_it_is_used(printed):
     appendix_text = printed[1]
     assert r"\mu = n p_k" in appendix_text and r"x = n\theta" not in appendix_text  # the memoriser's limit (was an undefined theta)
-    for old in (r"\alpha_c", r"G_S", r"R_{0}", "C(P, N) y", "K facts"):  # letters with a second meaning, renamed
+    for old in (r"\alpha_c", r"G_S", r"R_{0}", r"\det C", "P(y = c", r"\hat P", "K facts"):  # letters with a second meaning, renamed
         assert old not in appendix_text, old
 
 
