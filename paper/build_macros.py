@@ -4,8 +4,10 @@
 
 \\BuildName and \\BuildCommit name the build; \\ifSmokeBuild is true for the smoke build; each
 scalar or list of the config becomes \\Cfg<Path>, e.g. loss_floor.keys -> \\CfgLossFloorKeys
-and seeds -> \\CfgSeeds (lists are written comma-separated, with \\Cfg<Path>Count their length).
-The constants of the code that the prose quotes come from where the code defines them (CONSTANTS).
+and seeds -> \\CfgSeeds (lists are written comma-separated, a long run in arithmetic or geometric progression as a
+range "0, 0.1, ..., 1", with \\Cfg<Path>Count their length; numbers as a paper prints them, paper/latex.py).  Two lists
+that the text reads as pairs are also written zipped (PAIRED).  The constants of the code that the prose quotes come
+from where the code defines them (CONSTANTS).
 """
 import argparse
 import json
@@ -20,7 +22,7 @@ from experiments.e1_loss_floor.claims import T3_VALIDITY
 from experiments.e4_deep_linear.claims import CRITICAL_WINDOW_EXPONENT, THRESHOLD_WINDOW
 from experiments.e4_deep_linear.spec import WIDTH_MARGIN
 from experiments.e8_modular_addition.spec import DIP_STEPS, HORIZON_FACTOR
-from paper.latex import macro_name, tex
+from paper.latex import LIST_SEPARATOR, macro_name, number, number_list, tex
 
 
 def flatten(config: dict, prefix: str = "") -> dict[str, object]:
@@ -54,11 +56,22 @@ CONSTANTS = {  # macro -> value, each defined once in the code
 }
 
 
-def _number(value) -> str:
-    """A config value as the text writes it: a float without Python's trailing zeros, a setting or a pair as (v1, v2)."""
+PAIRED = {  # macro -> the two config lists whose i-th entries go together, printed as (a_i, b_i)
+    "CfgLeastSquaresPowerLawPairs": ("least_squares.power_law.spectrum", "least_squares.power_law.teacher"),
+}
+
+
+def _value(value) -> str:
+    """A config value as the text writes it: a number as a paper prints it, a setting or a pair as (v1, v2), a word escaped."""
     if isinstance(value, dict | list):
-        return "(" + ", ".join(_number(v) for v in (value.values() if isinstance(value, dict) else value)) + ")"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+        return "(" + ", ".join(_value(v) for v in (value.values() if isinstance(value, dict) else value)) + ")"
+    return number(value) if isinstance(value, int | float) and not isinstance(value, bool) else tex(value)
+
+
+def _list(values: list) -> str:
+    """A list of numbers with its long runs as ranges; any other list item by item."""
+    numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+    return number_list(values) if numeric and values else LIST_SEPARATOR.join(_value(v) for v in values)
 
 
 def macros(config: dict, commit: str) -> str:
@@ -72,13 +85,17 @@ def macros(config: dict, commit: str) -> str:
     lines += [f"\\newcommand{{\\{name}}}{{{value}}}" for name, value in CONSTANTS.items()]
     chance = t_tail(len(config["seeds"]) - 1, STANDARD_ERRORS) if len(config["seeds"]) > 1 else 1.0
     lines.append(f"\\newcommand{{\\ChanceFailureOneIn}}{{{round(1 / chance)}}}")  # a right theory's cell fails by chance once in so many
-    for path, value in flatten(config).items():
+    flat = flatten(config)
+    for path, value in flat.items():
         name = "Cfg" + macro_name(path)
         if isinstance(value, list):
-            lines.append(f"\\newcommand{{\\{name}}}{{{', '.join(_number(v) for v in value)}}}")
+            lines.append(f"\\newcommand{{\\{name}}}{{{_list(value)}}}")
             lines.append(f"\\newcommand{{\\{name}Count}}{{{len(value)}}}")
         else:
-            lines.append(f"\\newcommand{{\\{name}}}{{{tex(value)}}}")
+            lines.append(f"\\newcommand{{\\{name}}}{{{_value(value)}}}")
+    for name, (first, second) in PAIRED.items():
+        if first in flat and second in flat:
+            lines.append(f"\\newcommand{{\\{name}}}{{{LIST_SEPARATOR.join(_value(list(pair)) for pair in zip(flat[first], flat[second]))}}}")
     return "\n".join(lines) + "\n"
 
 

@@ -3,7 +3,7 @@
     python -m paper.derivations --macros paper/generated/theory_macros.tex --appendix paper/generated/derivations.tex
 
 Each result ``Name`` of a derivation becomes ``\\EqName``; each derivation one subsection of the appendix
-(theory/export.py prints them with SymPy's LaTeX printer; nothing is typed by hand).
+(theory/export.py prints them with SymPy's LaTeX printer, each readable form only once proved equal to its derivation).
 """
 import argparse
 from pathlib import Path

@@ -14,10 +14,10 @@ import numpy as np
 import sympy as sp
 
 from theory.derivation import Derivation, Readable, Step, predictor, written
-from theory.symbols import V, rho
+from theory.symbols import Tex, V, rho
 
-a = sp.Symbol("a", positive=True)  # predicted probability of the rule's class f(x)
-is_rule = sp.Symbol("[c = f(x)]")  # the indicator that class c is the rule's class
+a = sp.Symbol("phat", positive=True)  # predicted probability of the rule's class f(x), printed \hat{p}
+is_rule = Tex(r"\mathbf{1}[c = f(x)]")  # the indicator that class c is the rule's class
 p_named, q_named = sp.symbols("p q", positive=True)  # the paper's names for the label probabilities (printing only)
 
 
@@ -38,13 +38,17 @@ def derive() -> Derivation:
     near_zero = sum(sp.factor(series.coeff(rho, k)) * rho**k for k in range(3)) + sp.O(rho**3)
 
     steps = (
-        Step("By the definition of the mixture, the label distribution given a key $x$ is", sp.Eq(sp.Symbol("P(y=c|x)"), label_prob)),
-        Step("so the rule's class has probability $p$ and each of the $V-1$ others $q$:", sp.Tuple(sp.Eq(sp.Symbol("p"), p), sp.Eq(sp.Symbol("q"), q))),
-        Step("A predictor putting $a$ on $f(x)$ and spreading the rest evenly has expected cross-entropy", sp.Eq(sp.Symbol("R(a)"), risk)),
-        Step("Setting $dR/da = 0$ gives the Bayes predictor, which is the label distribution itself:", sp.Eq(sp.Symbol("a^*"), a_star)),
-        Step("Its risk is the loss floor $H(\\rho)$:", sp.Eq(sp.Symbol("H"), floor)),
-        Step("Differentiating in the dial,", sp.Eq(sp.Symbol("dH/d\\rho"), slope)),
-        Step("and expanding at pure noise,", sp.Eq(sp.Symbol("H"), near_zero)),
+        Step("By the definition of the mixture, the label distribution given a key $x$ is", sp.Eq(Tex(r"p_c = \Pr(y = c \mid x)"), label_prob),
+             Readable(written(sp.Mul(rho, is_rule, evaluate=False), written(1, -rho) / V))),
+        Step("so the rule's class has probability $p = p_{f(x)}$ and each of the $V-1$ others $q$:", (sp.Eq(p_named, p), sp.Eq(q_named, q)),
+             (Readable(written(rho, written(1, -rho) / V)), Readable(written(1, -rho) / V))),
+        Step("A predictor putting $\\hat p$ on $f(x)$ and spreading the rest evenly has expected cross-entropy", sp.Eq(Tex(r"R(\hat p)"), risk),
+             Readable(written(-p_named * sp.log(a), -sp.Mul(written(V, -1), q_named, sp.log(written(1, -a) / written(V, -1)), evaluate=False)),
+                 {p_named: p, q_named: q})),
+        Step("Setting $dR/d\\hat p = 0$ gives the Bayes predictor, which is the label distribution itself:", sp.Eq(Tex(r"\hat p^{*}"), a_star)),
+        Step("Its risk is the loss floor:", sp.Eq(Tex(r"H(\rho)"), floor)),
+        Step("Differentiating in the dial,", sp.Eq(Tex(r"\frac{dH}{d\rho}"), slope)),
+        Step("and expanding at pure noise,", sp.Eq(Tex(r"H(\rho)"), near_zero)),
     )
     return Derivation(
         target="T1",

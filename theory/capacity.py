@@ -13,9 +13,9 @@ f_{P+1} = (1 + y) f_P (rsolve), and read off the coefficient of y^N; the fractio
 labellings is C(P, N)/2^P, and the symmetry of the binomial coefficients puts one half at P = 2N:
 P = 2N one-bit labels on N weights, 2 bits per weight.
 
-The estimator: K facts, each a value drawn uniformly from V, carry K log2 V bits.  A model whose
-cross-entropy on them is L nats per fact codes them in K L / ln 2 bits given the model (Shannon),
-so the model holds at least the difference, K (log2 V - L / ln 2) bits.
+The estimator: P facts (random labels), each a value drawn uniformly from V, carry P log2 V bits.  A
+model whose cross-entropy on them is L nats per fact codes them in P L / ln 2 bits given the model
+(Shannon), so the model holds at least the difference, P (log2 V - L / ln 2) bits.
 
 Assumptions: points in general position (any N of them linearly independent); the unit has no
 bias (a bias is one more weight with a constant input); labels independent of the points.
@@ -25,14 +25,14 @@ from functools import cache
 import numpy as np
 import sympy as sp
 
-from theory.derivation import Derivation, Step, predictor
-from theory.symbols import K, N, P, V
+from theory.derivation import Derivation, Readable, Step, predictor, written
+from theory.symbols import Log2, N, P, Tex, V
 
-y = sp.Symbol("y")  # the variable of the generating function over N
+y = sp.Symbol("zeta")  # the variable of the generating function over N
 i = sp.Symbol("i", integer=True, nonnegative=True)  # a summation index
 j = sp.Symbol("j", integer=True, positive=True)  # a summation index from 1
 power = sp.Symbol("M", integer=True, nonnegative=True)  # an exponent of the binomial theorem
-value = sp.Symbol("v", integer=True, positive=True)  # one of the V values of a fact
+value = sp.Symbol("c", integer=True, positive=True)  # one of the V values (classes) of a fact
 loss = sp.Symbol("L", positive=True)  # training cross-entropy in nats per fact
 gf = sp.Function("f")  # f_P(y)
 count = sp.Function("C")  # C(P, N)
@@ -45,7 +45,7 @@ def _convergent(series: sp.Sum) -> sp.Basic:
 
 @cache
 def derive() -> Derivation:
-    recursion = sp.Eq(count(P + 1, N), count(P, N) + count(P, N - 1))
+    recursion = sp.Eq(count(written(P, 1), N), count(P, N) + count(P, N - 1))  # printed only: P + 1 as written
     first_series = sp.Sum(2 * y**j, (j, 1, sp.oo))  # C(1, N) = 2 for every N >= 1
     first = _convergent(first_series)
     solved = sp.factor(sp.rsolve(gf(P + 1) - (1 + y) * gf(P), gf(P), {gf(1): first}))
@@ -69,23 +69,28 @@ def derive() -> Derivation:
     bits_per_weight = 2 * N / N  # P = 2N labels of one bit each on N weights
 
     entropy = sp.simplify(sp.Sum(-sp.log(1 / V, 2) / V, (value, 1, V)).doit())  # bits per fact
-    bits_stored = sp.simplify(K * (entropy - loss / sp.log(2)))
+    bits_stored = sp.simplify(P * (entropy - loss / sp.log(2)))
 
     steps = (
         Step("Cover's count of the labellings of $P$ points in general position that $N$ weights realise obeys", recursion),
-        Step("with $C(1, N) = 2$ for $N \\ge 1$ and $C(P, 0) = 0$; in the generating function $f_P(y) = \\sum_N C(P,N) y^N$ the recursion is $f_{P+1} = (1+y) f_P$, starting from $f_1(y) =$", sp.Eq(first_series, first)),
-        Step("Solving the recursion in $P$ gives", sp.Eq(gf(P), solved)),
-        Step("By the binomial theorem and the series of $f_1$, the coefficient of $y^N$ is", sp.Eq(count(P, N), closed)),
-        Step("so the fraction of the $2^P$ random labellings that are linearly separable is", sp.Eq(sp.Symbol("F(P, N)"), fraction)),
-        Step("The binomial coefficients of $2N-1$ are symmetric, so at $P = 2N$ the sum is half of $2^{2N-1}$ and", sp.Eq(sp.Symbol("F(2N, N)"), half_point)),
-        Step("$P = 2N$ random one-bit labels on $N$ weights: the capacity in bits per weight is", sp.Eq(sp.Symbol("P/N"), bits_per_weight)),
-        Step("$K$ facts uniform over $V$ values carry $K$ times", sp.Eq(sp.Symbol("H"), entropy)),
-        Step("bits; a model with training cross-entropy $L$ nats per fact codes them in $KL/\\ln 2$ bits, so it stores at least", sp.Eq(sp.Symbol("I"), bits_stored)),
+        Step("with $C(1, N) = 2$ for $N \\ge 1$ and $C(P, 0) = 0$; in the generating function $C_P(\\zeta) = \\sum_N C(P,N) \\zeta^N$ the recursion is "
+             "$C_{P+1} = (1+\\zeta) C_P$, starting from $C_1(\\zeta) =$", sp.Eq(first_series, first), Readable(2 * y / written(1, -y))),
+        Step("Solving the recursion in $P$ gives",
+             sp.Eq(Tex(r"C_P(\zeta)"), solved),
+             Readable(sp.Mul(2 * y / written(1, -y), sp.Pow(written(1, y), written(P, -1), evaluate=False), evaluate=False))),
+        Step("By the binomial theorem and the series of $C_1$, the coefficient of $\\zeta^N$ is", sp.Eq(count(P, N), closed)),
+        Step("so the fraction of the $2^P$ random labellings that are linearly separable is", sp.Eq(Tex(r"p_{\mathrm{sep}}(P, N)"), fraction)),
+        Step("The binomial coefficients of $2N-1$ are symmetric, so at $P = 2N$ the sum is half of $2^{2N-1}$ and",
+             sp.Eq(Tex(r"p_{\mathrm{sep}}(2N, N)"), half_point)),
+        Step("$P = 2N$ random one-bit labels on $N$ weights: the capacity in bits per weight is", sp.Eq(P / N, bits_per_weight)),
+        Step("$P$ facts uniform over $V$ values carry $P$ times", sp.Eq(Tex(r"-\sum_{c=1}^{V} \frac{1}{V} \log_2 \frac{1}{V}"), entropy), Readable(Log2(V))),
+        Step("bits; a model with training cross-entropy $L$ nats per fact codes them in $PL/\\ln 2$ bits, so it stores at least",
+             sp.Eq(sp.Symbol("I"), bits_stored)),
     )
     return Derivation(
         target="T8",
         title="Capacity in the noise limit",
-        assumptions="Points in general position; a threshold unit without bias; labels independent of the points; for the estimator, facts drawn uniformly and independently.",
+        assumptions="Points in general position; a threshold unit without bias; labels independent of the points; for the estimator, facts (random labels) drawn uniformly and independently.",
         steps=steps,
         results={
             "CoverCount": closed,
@@ -94,6 +99,7 @@ def derive() -> Derivation:
             "CoverBitsPerWeight": bits_per_weight,
             "BitsStoredLowerBound": bits_stored,
         },
+        readable={"BitsStoredLowerBound": Readable(sp.Mul(P, written(Log2(V), -loss / sp.log(2)), evaluate=False))},
     )
 
 
@@ -142,6 +148,6 @@ def cover_half_point(n_weights, ratios) -> float:
 
 
 def bits_stored_lower_bound(n_facts, n_values, train_loss):
-    """K (log2 V - L/ln 2): bits a model must hold to reach cross-entropy L (nats) on K random facts over V values."""
+    """P (log2 V - L/ln 2): bits a model must hold to reach cross-entropy L (nats) on P random facts over V values."""
     args = (np.asarray(v, float) for v in (n_facts, n_values, train_loss))
-    return predictor(derive()["BitsStoredLowerBound"], K, V, loss)(*args)
+    return predictor(derive()["BitsStoredLowerBound"], P, V, loss)(*args)

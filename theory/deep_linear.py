@@ -29,13 +29,13 @@ import numpy as np
 import sympy as sp
 from sympy.stats import Bernoulli, E, Normal
 
-from theory.derivation import Derivation, Step, floats, predictor
-from theory.symbols import eta, rho, s, sigma, t, u0
+from theory.derivation import Derivation, Readable, Step, floats, predictor, written
+from theory.symbols import Tex, eta, rho, s, sigma, t, u0
 
 w1, w2 = sp.symbols("w_1 w_2", positive=True)  # the mode's weight in the first and in the second layer
 u = sp.Symbol("u", positive=True)  # the mode's strength w2 w1
 strength = sp.Function("u")  # u(t)
-epsilon = sp.Symbol("epsilon", positive=True)  # a small distance from 0 and from the final strength
+epsilon = sp.Symbol("varepsilon", positive=True)  # a small distance from 0 and from the final strength
 
 
 def _logit(level, final):
@@ -45,7 +45,7 @@ def _logit(level, final):
 @cache
 def derive() -> Derivation:
     # One mode under the mixture: input x ~ N(0, 1) along the mode, label s x w.p. rho, else noise.
-    follows_rule = Bernoulli("c", rho)
+    follows_rule = Bernoulli("J", rho)
     x = Normal("x", 0, 1)
     label = follows_rule * s * x + (1 - follows_rule) * Normal("xi", 0, sigma)
     correlation = sp.simplify(E(label * x))
@@ -69,19 +69,31 @@ def derive() -> Derivation:
     logit_rate = sp.simplify(sp.diff(_logit(saxe, s), t))  # the logit of u/s rises at a constant rate
     width = sp.factor(sp.expand(sp.expand_log((_logit(s - epsilon, s) - _logit(epsilon, s)) / logit_rate, force=True)))
 
+    def sigmoid(final):  # Saxe et al.'s form: final / (1 + (final/u0 - 1) e^{-2 final t})
+        return final / written(1, sp.Mul(written(final / u0, -1), sp.exp(sp.Mul(-2, final, t, evaluate=False)), evaluate=False))
+
+    def half_time(final):
+        return sp.Mul(sp.UnevaluatedExpr(1 / (2 * final)), sp.log(written(final, -u0) / u0), evaluate=False)
+
     steps = (
-        Step("Along one mode of whitened inputs the mixture's label has correlation with the input", sp.Eq(sp.Symbol("E[yx]"), correlation)),
-        Step("and the mode's expected loss, with first- and second-layer weights $w_1, w_2$, is", sp.Eq(sp.Symbol("\\ell"), loss)),
-        Step("Gradient flow on it:", sp.Tuple(sp.Eq(sp.Symbol("\\dot{w}_1"), flow1), sp.Eq(sp.Symbol("\\dot{w}_2"), flow2))),
-        Step("conserves $w_1^2 - w_2^2$; from a balanced start $w_1 = w_2$ the strength $u = w_1 w_2$ obeys", ode),
-        Step("(a gradient-descent step of size $\\eta$ maps $u$ to", sp.Eq(sp.Symbol("u'"), gd_step)),
+        Step("Along one mode of whitened inputs the mixture's label has correlation with the input", sp.Eq(Tex(r"\mathbb{E}[yx]"), correlation)),
+        Step("and the mode's expected loss, with first- and second-layer weights $w_1, w_2$, is", sp.Eq(sp.Symbol("ell"), loss),
+             Readable(written(written(rho * s, -w1 * w2) ** 2 / 2,
+                              sp.Mul(rho, written(1, -rho), s**2, evaluate=False) / 2,
+                              sp.Mul(written(1, -rho), sigma**2, evaluate=False) / 2))),
+        Step("Gradient flow on it:", (sp.Eq(sp.Symbol("wdot_1"), flow1), sp.Eq(sp.Symbol("wdot_2"), flow2)),
+             (Readable(sp.Mul(w2, written(rho * s, -w1 * w2), evaluate=False)), Readable(sp.Mul(w1, written(rho * s, -w1 * w2), evaluate=False)))),
+        Step("conserves $w_1^2 - w_2^2$; from a balanced start $w_1 = w_2$ the strength $u = w_1 w_2$ obeys", ode,
+             Readable(sp.Mul(2, written(rho * s, -strength(t)), strength(t), evaluate=False))),
+        Step("(a gradient-descent step of size $\\eta$ maps $u$ to",
+             sp.Eq(sp.Symbol("u'"), gd_step)),
         Step("which is the flow as $\\eta \\to 0$) whose solution from $u(0) = u_0$ is", sp.Eq(strength(t), mixture)),
-        Step("rising to the final strength", sp.Eq(sp.Symbol("u(\\infty)"), final)),
-        Step("and reaching half of it at", sp.Eq(sp.Symbol("t_{1/2}"), mixture_half)),
+        Step("rising to the final strength", sp.Eq(Tex(r"u(\infty)"), final)),
+        Step("and reaching half of it at", sp.Eq(Tex(r"t_{1/2}"), mixture_half)),
         Step("At $\\rho = 1$ this is Saxe et al.'s sigmoid,", sp.Eq(strength(t), saxe)),
-        Step("with half-time", sp.Eq(sp.Symbol("t_{1/2}"), saxe_half)),
-        Step("Along it the logit $\\ln(u/(s-u))$ grows at the constant rate", sp.Eq(sp.Symbol("d\\,\\mathrm{logit}/dt"), logit_rate)),
-        Step("so the rise from $\\epsilon$ to $s - \\epsilon$ takes a time that does not depend on $u_0$:", sp.Eq(sp.Symbol("\\Delta t"), width)),
+        Step("with half-time", sp.Eq(Tex(r"t_{1/2}"), saxe_half)),
+        Step("Along it the logit $\\ln(u/(s-u))$ grows at the constant rate", sp.Eq(Tex(r"\frac{d}{dt}\ln\frac{u}{s-u}"), logit_rate)),
+        Step("so the rise from $\\varepsilon$ to $s - \\varepsilon$ takes a time that does not depend on $u_0$:", sp.Eq(Tex(r"\Delta t"), width)),
     )
     return Derivation(
         target="T6",
@@ -97,6 +109,14 @@ def derive() -> Derivation:
             "MixtureFinalStrength": final,
             "MixtureHalfTime": mixture_half,
             "MixtureGdStep": gd_step,
+        },
+        readable={  # as Saxe et al. write them
+            "SaxeModeStrength": Readable(sigmoid(s)),
+            "SaxeHalfTime": Readable(half_time(s)),
+            "SaxeTransitionWidth": Readable(sp.Mul(sp.UnevaluatedExpr(1 / s), sp.log(written(s, -epsilon) / epsilon), evaluate=False)),
+            "MixtureModeStrength": Readable(sigmoid(rho * s)),
+            "MixtureHalfTime": Readable(half_time(rho * s)),
+            "MixtureGdStep": Readable(u * written(1, eta * written(rho * s, -u)) ** 2),
         },
     )
 

@@ -14,27 +14,50 @@ import random
 import numpy as np
 import sympy as sp
 
-from theory.symbols import rho
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step of a derivation: a sentence of prose and the expression it arrives at."""
-
-    text: str
-    expr: sp.Basic
+from theory.symbols import Log2, rho
 
 
 @dataclass(frozen=True)
 class Readable:
     """A result as a mathematician writes it: an expression in named intermediate symbols (p, q, ...).
 
-    ``names`` maps each named symbol to its expression in the derivation's own symbols;
-    :meth:`Derivation.printed` has SymPy prove the readable form equal to the derived one before it is printed.
+    ``names`` maps each named symbol to its expression in the derivation's own symbols; the form is
+    printed only once SymPy has proved it equal to the derived one (:func:`check`).  Where no arrangement
+    of SymPy's prints as a mathematician writes, ``tex`` is the LaTeX typed once and ``expr`` is what it
+    says, the expression that the check proves equal.
     """
 
     expr: sp.Basic  # printed in the order it is written: build sums with :func:`written`
     names: dict[sp.Symbol, sp.Basic] = field(default_factory=dict)
+    tex: str | None = None
+
+
+def check(form: Readable, derived: sp.Basic, where: str) -> Readable:
+    """``form``, once SymPy has proved it equal to ``derived``; a ValueError naming ``where`` otherwise."""
+    said = form.expr.subs(form.names).replace(lambda e: isinstance(e, (Log2, sp.UnevaluatedExpr)), lambda e: e.doit())
+    if not proved_equal(said, derived):
+        raise ValueError(f"{where}: the printed form {form.expr} is not the derived {derived}")
+    return form
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a derivation: a sentence of prose and the expression it arrives at.
+
+    ``expr`` is one expression or equation, or a tuple of equations printed side by side; ``shown`` the
+    readable forms of their right-hand sides (one, or a tuple with None where SymPy's own form is kept).
+    """
+
+    text: str
+    expr: sp.Basic | tuple[sp.Basic, ...]
+    shown: Readable | tuple[Readable | None, ...] | None = None
+
+    def parts(self) -> list[tuple[sp.Basic, Readable | None]]:
+        """Each equation (or expression) of the step with its readable form, if it has one."""
+        exprs = self.expr if isinstance(self.expr, tuple) else (self.expr,)
+        shown = self.shown if isinstance(self.shown, tuple) else (self.shown,) * len(exprs)
+        assert len(shown) == len(exprs), f"{self.text}: a readable form for each equation"
+        return list(zip(exprs, shown))
 
 
 def written(*terms: sp.Basic) -> sp.Add:
@@ -56,14 +79,11 @@ class Derivation:
     def __getitem__(self, name: str) -> sp.Basic:
         return self.results[name]
 
-    def printed(self, name: str) -> sp.Basic:
-        """The form of result ``name`` that the paper prints: its readable form, once checked equal to the derived one."""
+    def printed(self, name: str) -> Readable | None:
+        """The readable form of result ``name``, once proved equal to the derived one; None where SymPy's form is printed."""
         if name not in self.readable:
-            return self.results[name]
-        form = self.readable[name]
-        if not proved_equal(form.expr.subs(form.names), self.results[name]):
-            raise ValueError(f"{self.target}: the printed form of {name}, {form.expr}, is not the derived {self.results[name]}")
-        return form.expr
+            return None
+        return check(self.readable[name], self.results[name], f"{self.target} {name}")
 
 
 def floats(*values) -> list:
@@ -86,6 +106,8 @@ def proved_equal(a: sp.Basic, b: sp.Basic) -> bool:
     rho is written as 1/(1+t), t > 0, so that SymPy knows 1 - rho > 0, and each logarithm's argument
     is factored so that its sign shows.
     """
+    if isinstance(a, sp.MatrixExpr):  # a matrix identity: expanded, its terms cancel
+        return sp.expand(a - b).doit().is_ZeroMatrix is True
     diff = (a - b).subs(rho, 1 / (1 + T))
     factored = diff.replace(sp.log, lambda arg: sp.log(sp.factor(arg)))  # log(t/(V(1+t))), not log(-1 + 1/(1+t))
     return any(sp.simplify(sp.expand_log(sp.together(e), force=True)) == 0 for e in (diff, factored))

@@ -7,8 +7,13 @@ the KL divergence to second order in the estimation error, take the expectation 
 counts' moments (read off the binomial probability generating function), and sum over the
 classes, arriving at (V - 1)/(2m) + O(1/m^2).
 
-Validity: the expansion needs every class to be seen many times, m (1 - rho)/V >> 1; as
-rho -> 1 the rare classes are unseen and the excess depends on how the estimate is smoothed.
+Validity: the unsmoothed estimate gives a class unseen among the m labels probability 0, which
+happens with probability at least (1 - q)^m > 0, so its unconditional expected KL is infinite at
+every finite m.  T3 is the expected excess conditional on every class being seen: conditioning
+changes the counts' moments only by terms of order (1 - q)^m, exponentially small in
+m q = m (1 - rho)/V, and the expansion needs every class to be seen many times, m (1 - rho)/V >> 1.
+The trained softmax of E1 never assigns probability 0 (a smoothed estimate); where m q is small its
+excess depends on how far training pushes the unseen classes down, and T3 makes no claim there.
 """
 from functools import cache
 
@@ -16,12 +21,12 @@ import numpy as np
 import sympy as sp
 
 from theory import bayes_floor
-from theory.derivation import Derivation, Step, predictor
-from theory.symbols import V, m, rho
+from theory.derivation import Derivation, Readable, Step, predictor, written
+from theory.symbols import Tex, V, m, rho
 
-P = sp.Symbol("P", positive=True)  # one class's probability
+P = sp.Symbol("p_c", positive=True)  # one class's probability
 delta = sp.Symbol("delta", real=True)  # the estimation error P_hat - P of that class
-s = sp.Symbol("s")  # the argument of the generating function
+s = sp.Symbol("zeta")  # the argument of the generating function
 
 
 @cache
@@ -46,18 +51,25 @@ def derive() -> Derivation:
     excess = sp.factor(sp.simplify(expected_term.subs(P, p) + (V - 1) * expected_term.subs(P, q)))
 
     steps = (
-        Step("One class's term of $\\mathrm{KL}(P\\,\\|\\,\\hat P)$, with estimation error $\\delta = \\hat P - P$, expanded to second order:", sp.Eq(sp.Symbol("-P \\log(1+\\delta/P)"), kl_series)),
-        Step("The class's count among $m$ draws has generating function", sp.Eq(sp.Symbol("G(s)"), pgf)),
-        Step("whose derivatives at $s=1$ give the error's mean and variance:", sp.Tuple(sp.Eq(sp.Symbol("E\\delta"), mean_error), sp.Eq(sp.Symbol("E\\delta^2"), error_variance))),
-        Step("so each class adds, in expectation,", expected_term),
-        Step("and summing the rule's class and the $V-1$ others of the mixture gives the excess over $H$:", sp.Eq(sp.Symbol("E\\,\\mathrm{KL}"), excess)),
+        Step("One class's term of $\\mathrm{KL}(p\\,\\|\\,\\hat p)$, with estimation error $\\delta = \\hat p_c - p_c$, expanded to second order:",
+             sp.Eq(Tex(r"-p_c \ln(1 + \delta/p_c)"), kl_series), Readable(written(-delta, delta**2 / (2 * P)))),
+        Step("The class's count among $m$ draws has generating function", sp.Eq(Tex(r"\psi(\zeta)"), pgf), Readable(written(1, -P, P * s) ** m)),
+        Step("whose derivatives at $\\zeta=1$ give the error's mean and variance (conditioning on every class being seen changes them only by terms of order $(1-p_c)^m$):",
+             (sp.Eq(Tex(r"\mathbb{E}\,\delta"), mean_error), sp.Eq(Tex(r"\mathbb{E}\,\delta^2"), error_variance))),
+        Step("so each class adds, in expectation,",
+             sp.Eq(Tex(r"\mathbb{E}\Bigl[-\delta + \frac{\delta^2}{2p_c}\Bigr]"), expected_term), Readable(written(1, -P) / (2 * m))),
+        Step("and summing the rule's class and the $V-1$ others of the mixture gives the excess over $H$, every class seen:",
+             sp.Eq(Tex(r"\mathbb{E}\bigl[\mathrm{KL}(p \,\|\, \hat p) \bigm| \text{every class seen}\bigr]"), excess)),
     )
     return Derivation(
         target="T3",
-        title="Finite samples: excess loss of the per-key estimate",
-        assumptions="The predictor is the per-key frequency of $m$ independent labels; terms of order $1/m^2$ are dropped, which needs $m(1-\\rho)/V \\gg 1$.",
+        title="Finite samples: excess loss of the per-key estimate, every class seen",
+        assumptions="The predictor is the per-key frequency $\\hat p$ of $m$ independent labels, conditional on every class being seen "
+        "(unconditionally its expected KL is infinite: an unseen class gets probability 0, with probability at least $(1-q)^m > 0$); "
+        "conditioning changes the counts' moments by $O((1-q)^m)$, and terms of order $1/m^2$ are dropped, which needs $m(1-\\rho)/V \\gg 1$.",
         steps=steps,
         results={"CountVariance": count_variance, "FiniteSampleExcess": excess},
+        readable={"CountVariance": Readable(sp.Mul(m, P, written(1, -P), evaluate=False))},
     )
 
 

@@ -22,18 +22,18 @@ import numpy as np
 import sympy as sp
 from sympy.stats import E, Normal
 
-from theory.derivation import Derivation, Step, predictor
-from theory.symbols import a, b, d, n, sigma, t
+from theory.derivation import Derivation, Readable, Step, predictor, written
+from theory.symbols import Tex, a, b, d, n, sigma, t
 
 X = sp.MatrixSymbol("X", n, d)  # the design matrix, one sample per row
 y = sp.MatrixSymbol("y", n, 1)  # the labels
 w = sp.MatrixSymbol("w", d, 1)  # the weights
 residual = sp.MatrixSymbol("r", n, 1)  # y - X w
-lam = sp.Symbol("lambda", nonnegative=True)  # an eigenvalue of X X^T / n
+lam = sp.Symbol("lambda_k", nonnegative=True)  # an eigenvalue of X X^T / n
 y_mode = sp.Symbol("y_k", real=True)  # u_k^T y, the labels' projection on that eigenvector
-teacher_mode = sp.Symbol("m_k", real=True)  # u_k^T X beta, the teacher's part of it
+teacher_mode = sp.Symbol("ystar_k", real=True)  # u_k^T X beta, the teacher's part of it, printed y^star_k
 beta_mode = sp.Symbol("beta_k", real=True)  # v_k^T beta, the teacher on the matching right singular vector
-c = sp.Function("c")  # u_k^T r(t), the residual along the mode
+c = sp.Function("c_k")  # u_k^T r(t), the residual along the mode
 j = sp.Symbol("j", positive=True)  # the mode's rank in a power-law spectrum
 mode = sp.Symbol("k", integer=True)  # the summation index over modes
 
@@ -51,26 +51,33 @@ def derive() -> Derivation:
     lam_k, y_k = sp.IndexedBase("lambda"), sp.IndexedBase("y")
     total_loss = sp.Sum(mode_loss.subs({lam: lam_k[mode], y_mode: y_k[mode]}), (mode, 1, n))
 
-    # Teacher plus noise: u_k^T y = m_k + u_k^T eps, the second term N(0, sigma^2) given X.
-    noise = Normal("e", 0, sigma)
+    # Teacher plus noise: u_k^T y = ystar_k + u_k^T xi, the second term N(0, sigma^2) given X.
+    noise = Normal("xi_k", 0, sigma)
     expected_mode_loss = sp.factor(E(mode_loss.subs(y_mode, teacher_mode + noise)))
 
-    # Power law: X = sqrt(n) sum_k sqrt(lambda_k) u_k v_k^T gives m_k = sqrt(n lambda_k) v_k^T beta.
+    # Power law: X = sqrt(n) sum_k sqrt(lambda_k) u_k v_k^T gives ystar_k = sqrt(n lambda_k) v_k^T beta.
     teacher_loss = mode_loss.subs(y_mode, sp.sqrt(n * lam) * beta_mode)
     power_summand = sp.powsimp(teacher_loss.subs({lam: j ** (-2 * a), beta_mode: j ** (-b)}))
     power_loss = sp.simplify(sp.integrate(power_summand, (j, 0, sp.oo), conds="none"))
     exponent = sp.factor(-t * sp.diff(sp.log(power_loss), t))
 
+    gamma = sp.Symbol("gamma", positive=True)  # the exponent, named in the printed loss
+    residual_named = sp.MatAdd(y, -X * w)
     steps = (
-        Step("The loss and the gradient flow from $w = 0$:", sp.Tuple(sp.Eq(sp.MatrixSymbol("L", 1, 1), loss), sp.Eq(sp.MatrixSymbol("dw/dt", d, 1), flow))),
+        Step("The loss and the gradient flow from $w = 0$:", (sp.Eq(sp.MatrixSymbol("L", 1, 1), loss), sp.Eq(sp.MatrixSymbol("dw/dt", d, 1), flow)),
+             (Readable(residual_named.T * residual_named / (2 * n), tex=r"\frac{1}{2n}\|y - Xw\|^2"),
+              Readable(X.T * residual_named / n, tex=r"\frac{1}{n} X^\top (y - Xw)"))),
         Step("The residual $r = y - Xw$ then obeys", sp.Eq(sp.MatrixSymbol("dr/dt", n, 1), residual_flow)),
-        Step("On an eigenvector $u_k$ of $XX^T/n$ with eigenvalue $\\lambda$ this is one linear equation,", mode_ode),
-        Step("solved from $c(0) = u_k^T y$ by", sp.Eq(c(t), mode_solution)),
+        Step("On an eigenvector $u_k$ of $XX^\\top/n$ with eigenvalue $\\lambda_k$ its component $c_k = u_k^\\top r$ obeys one linear equation,", mode_ode),
+        Step("solved from $c_k(0) = u_k^\\top y = y_k$ by", sp.Eq(c(t), mode_solution)),
         Step("The eigenvectors are orthonormal, so the loss is the sum over modes", sp.Eq(sp.Symbol("L(t)"), total_loss)),
-        Step("With $u_k^T y = m_k + e_k$, $e_k \\sim N(0, \\sigma^2)$, the noise's mean vanishes and each mode's expected loss is", sp.Eq(sp.Symbol("E\\,L_k"), expected_mode_loss)),
-        Step("A noiseless teacher has $m_k = \\sqrt{n\\lambda_k}\\, v_k^T\\beta$; with $\\lambda_j = j^{-2a}$ and $v_j^T\\beta = j^{-b}$ mode $j$ contributes", power_summand),
-        Step("and replacing the sum over $j$ by an integral,", sp.Eq(sp.Symbol("L(t)"), power_loss)),
-        Step("a power law in time with exponent", sp.Eq(sp.Symbol("-d\\ln L/d\\ln t"), exponent)),
+        Step("With $y_k = y^\\star_k + \\xi_k$, the teacher's part $y^\\star_k = u_k^\\top X\\beta$ and the noise's $\\xi_k \\sim N(0, \\sigma^2)$, "
+             "the noise's mean vanishes and each mode's expected loss is", sp.Eq(Tex(r"\mathbb{E}\,L_k"), expected_mode_loss)),
+        Step("A noiseless teacher has $y^\\star_k = \\sqrt{n\\lambda_k}\\, v_k^\\top\\beta$; with $\\lambda_j = j^{-2a}$ and $v_j^\\top\\beta = j^{-b}$ mode $j$ contributes",
+             sp.Eq(Tex("L_j(t)"), power_summand),
+             Readable(sp.Mul(sp.Rational(1, 2), sp.Pow(j, -written(2 * a, 2 * b), evaluate=False), sp.exp(-2 * t * j ** (-2 * a)), evaluate=False))),
+        Step("and replacing the sum over $j$ by an integral, with $\\gamma$ the exponent below,", sp.Eq(sp.Symbol("L(t)"), power_loss)),
+        Step("a power law in time with exponent", sp.Eq(Tex(r"\gamma = -\frac{d\ln L}{d\ln t}"), exponent)),
     )
     return Derivation(
         target="T5",
@@ -84,6 +91,7 @@ def derive() -> Derivation:
             "PowerLawLoss": power_loss,
             "PowerLawLossExponent": exponent,
         },
+        readable={"PowerLawLoss": Readable(sp.Mul(sp.gamma(gamma) / (4 * a), sp.Pow(2 * t, -gamma, evaluate=False), evaluate=False), {gamma: exponent})},
     )
 
 

@@ -16,7 +16,7 @@ import sympy as sp
 
 from theory import bayes_floor
 from theory.derivation import Derivation, Readable, Step, floats, predictor, written
-from theory.symbols import B, K, V, rho
+from theory.symbols import B, K, V, Tex, rho
 
 z_label, z_other, z_rest = sp.symbols("z_y z_j z_o", real=True)  # logits: the label's, another class's, the rest
 key = sp.Symbol("x", integer=True, positive=True)  # a key index, 1..K
@@ -49,16 +49,22 @@ def derive() -> Derivation:
     minibatch_pure_noise = sp.limit(minibatch_sq_norm, rho, 0)
 
     steps = (
-        Step("Cross-entropy of label $y$ with the classes split into $y$, one other $j$ and the remaining $V-2$:", sp.Eq(sp.Symbol("\\ell"), loss)),
-        Step("At uniform logits its gradient is, on the label's logit and on every other logit,", sp.Tuple(g_label, g_other)),
-        Step("so every sample has the same squared gradient norm:", sp.Eq(sp.Symbol("|g|^2"), sq_norm)),
-        Step("Averaging over the mixture's labels, the mean gradient given a key has squared norm", sp.Eq(sp.Symbol("|E[g|x]|^2"), mean_sq_norm)),
-        Step("and the conditional covariance has trace", sp.Eq(sp.Symbol("E tr Cov(g|x)"), cond_trace)),
-        Step("For a linear softmax on $K$ one-hot keys the weight gradient is $e_x g$; with uniform keys its mean has", sp.Eq(sp.Symbol("|G|^2"), weight_mean_sq_norm)),
-        Step("and its covariance trace is", sp.Eq(sp.Symbol("tr \\Sigma"), weight_trace)),
-        Step("The gradient noise scale is their ratio:", sp.Eq(sp.Symbol("B_{noise}"), noise_scale)),
-        Step("A minibatch of $B$ independent samples has mean squared gradient norm", sp.Eq(sp.Symbol("E|\\bar g_B|^2"), minibatch_sq_norm)),
-        Step("which on pure noise falls as $1/B$:", sp.Eq(sp.Symbol("E|\\bar g_B|^2_{\\rho=0}"), minibatch_pure_noise)),
+        Step("Cross-entropy of label $y$ with the classes split into $y$, one other $j$ and the remaining $V-2$:", sp.Eq(sp.Symbol("ell"), loss),
+             Readable(written(-z_label, sp.log(written(sp.exp(z_label), sp.exp(z_other), sp.Mul(written(V, -2), sp.exp(z_rest), evaluate=False)))))),
+        Step("At uniform logits its gradient is, on the label's logit and on every other logit,",
+             (sp.Eq(Tex(r"\frac{\partial \ell}{\partial z_y}"), g_label), sp.Eq(Tex(r"\frac{\partial \ell}{\partial z_j}"), g_other)),
+             (Readable(sp.Mul(-1, written(V, -1) / V, evaluate=False)), None)),
+        Step("so every sample has the same squared gradient norm:", sp.Eq(Tex(r"\|g\|^2"), sq_norm)),
+        Step("Averaging over the mixture's labels, the mean gradient given a key has squared norm", sp.Eq(Tex(r"\|\mathbb{E}[g \mid x]\|^2"), mean_sq_norm)),
+        Step("and the conditional covariance has trace", sp.Eq(Tex(r"\mathbb{E}\operatorname{tr}\operatorname{Cov}(g \mid x)"), cond_trace),
+             Readable(sp.Mul(written(1, -rho**2), written(V, -1), evaluate=False) / V)),
+        Step("For a linear softmax on $K$ one-hot keys the weight gradient is $e_x g$; with uniform keys its mean $G$ has",
+             sp.Eq(Tex(r"\|G\|^2"), weight_mean_sq_norm)),
+        Step("and its covariance $\\Sigma$ has trace", sp.Eq(Tex(r"\operatorname{tr}\Sigma"), weight_trace)),
+        Step("The gradient noise scale is their ratio:", sp.Eq(Tex(r"B_{\mathrm{noise}}"), noise_scale)),
+        Step("A minibatch of $B$ independent samples has mean gradient $\\bar g_B$ of mean squared norm",
+             sp.Eq(Tex(r"\mathbb{E}\|\bar g_B\|^2"), minibatch_sq_norm)),
+        Step("which on pure noise falls as $1/B$:", sp.Eq(Tex(r"\mathbb{E}\|\bar g_B\|^2\big|_{\rho=0}"), minibatch_pure_noise)),
     )
     return Derivation(
         target="T2",

@@ -26,13 +26,13 @@ import sympy as sp
 from sympy.stats import ChiSquared, E
 
 from theory.derivation import Derivation, Readable, Step, floats, predictor, written
-from theory.symbols import d, n, r, sigma
+from theory.symbols import Tex, d, n, r, sigma
 
 X = sp.MatrixSymbol("X", n, d)  # the design matrix, one sample per row
 W = sp.MatrixSymbol("W", d, d)  # X^T X, a Wishart matrix with n degrees of freedom
-G = sp.MatrixSymbol("G", n, n)  # X X^T, a Wishart matrix with d degrees of freedom
-eps = sp.MatrixSymbol("varepsilon", n, 1)  # the label noise
-dof = sp.Symbol("k", positive=True)  # degrees of freedom of a chi-square variable
+G = sp.MatrixSymbol("Wtilde", n, n)  # X X^T, a Wishart matrix with d degrees of freedom
+eps = sp.MatrixSymbol("xi", n, 1)  # the label noise
+dof = sp.Symbol("nu", positive=True)  # degrees of freedom of a chi-square variable
 
 
 def _cycle(trace: sp.Trace) -> sp.Basic:
@@ -75,15 +75,22 @@ def derive() -> Derivation:
     excess = bias + variance
 
     steps = (
-        Step("On pure noise the least-squares weights and the training residual are", sp.Tuple(sp.Eq(sp.MatrixSymbol("w", d, 1), weights), sp.Eq(sp.MatrixSymbol("y - Xw", n, 1), residual))),
-        Step("The noise mean of a quadratic form is a trace, $E\\,\\varepsilon^T A \\varepsilon = \\sigma^2 \\operatorname{tr} A$; cycling the traces until $W = X^T X$ cancels gives the training error", sp.Eq(sp.Symbol("E|y - Xw|^2"), train_sq)),
-        Step("so the expected training mean squared error is", sp.Eq(sp.Symbol("E\\,\\mathrm{MSE}_{train}"), train_mse)),
-        Step("The same steps give the squared norm of the weights, which the test risk adds to $\\sigma^2$ ($E x_0 x_0^T = I$):", sp.Eq(sp.Symbol("E|w|^2"), weight_sq)),
-        Step("A diagonal entry of $W^{-1}$ is the reciprocal of a Schur complement distributed as $\\chi^2_{n-d+1}$ (Muirhead 1982, Theorem 3.2.10); the reciprocal of $\\chi^2_k$ has mean", sp.Eq(sp.Symbol("E\\,\\chi^{-2}_k"), reciprocal_chi2)),
-        Step("so the test risk on pure noise is", sp.Eq(sp.Symbol("R_{test}"), test_risk)),
-        Step("Over-parameterised with a teacher, the minimum-norm fit misses the part of $\\beta$ outside the row space of $X$; that projection has trace", sp.Eq(sp.Symbol("\\operatorname{tr}\\Pi"), projection_trace)),
-        Step("and isotropy makes $E\\Pi = (\\operatorname{tr}\\Pi/d) I$, so the bias and (with $G = XX^T \\sim$ Wishart, $d$ degrees of freedom) the variance are", sp.Tuple(sp.Eq(sp.Symbol("\\mathrm{bias}"), bias), sp.Eq(sp.Symbol("\\mathrm{variance}"), variance))),
-        Step("The excess risk of the minimum-norm interpolator, which diverges at $d = n + 1$:", sp.Eq(sp.Symbol("R_{test} - \\sigma^2"), excess)),
+        Step("On pure noise the least-squares weights and the training residual are",
+             (sp.Eq(sp.MatrixSymbol("w", d, 1), weights), sp.Eq(sp.MatrixSymbol("y - X w", n, 1), residual))),
+        Step("The noise mean of a quadratic form is a trace, $\\mathbb{E}\\,\\xi^\\top A \\xi = \\sigma^2 \\operatorname{tr} A$; cycling the traces until $W = X^\\top X$ cancels gives the training error",
+             sp.Eq(Tex(r"\mathbb{E}\|y - Xw\|^2"), train_sq), Readable(sp.Mul(sigma**2, written(n, -d), evaluate=False))),
+        Step("so the expected training mean squared error is", sp.Eq(Tex(r"\mathbb{E}\,\mathrm{MSE}_{\mathrm{train}}"), train_mse)),
+        Step("The same steps give the squared norm of the weights, which the test risk adds to $\\sigma^2$ ($\\mathbb{E}\\,x_0 x_0^\\top = I$):",
+             sp.Eq(Tex(r"\mathbb{E}\|w\|^2"), weight_sq)),
+        Step("A diagonal entry of $W^{-1}$ is the reciprocal of a Schur complement distributed as $\\chi^2_{n-d+1}$ (Muirhead 1982, Theorem 3.2.10); the reciprocal of $\\chi^2_\\nu$ has mean",
+             sp.Eq(Tex(r"\mathbb{E}\,\frac{1}{\chi^2_\nu}"), reciprocal_chi2)),
+        Step("so the test risk on pure noise is", sp.Eq(Tex(r"R_{\mathrm{test}}"), test_risk)),
+        Step("Over-parameterised with a teacher, the minimum-norm fit misses the part of $\\beta$ outside the row space of $X$; that projection $\\Pi$ has trace",
+             sp.Eq(Tex(r"\operatorname{tr}\Pi"), projection_trace)),
+        Step("and isotropy makes $\\mathbb{E}\\,\\Pi = (\\operatorname{tr}\\Pi/d) I$, so the bias and (with $\\tilde W = XX^\\top$ Wishart with $d$ degrees of freedom) the variance are",
+             (sp.Eq(Tex(r"\mathrm{bias}"), bias), sp.Eq(Tex(r"\mathrm{variance}"), variance)),
+             (Readable(r**2 * written(1, -n / d)), Readable(sigma**2 * n / written(d, -n, -1)))),
+        Step("The excess risk of the minimum-norm interpolator, which diverges at $d = n + 1$:", sp.Eq(Tex(r"R_{\mathrm{test}} - \sigma^2"), excess)),
     )
     return Derivation(
         target="T4",
@@ -94,6 +101,7 @@ def derive() -> Derivation:
         readable={  # as the paper writes them
             "NoiseTrainMse": Readable(sigma**2 * written(1, -d / n)),
             "NoiseTestRisk": Readable(sigma**2 * written(n, -1) / written(n, -d, -1)),
+            "OverparamExcessRisk": Readable(written(r**2 * written(1, -n / d), sigma**2 * n / written(d, -n, -1))),
         },
     )
 

@@ -7,21 +7,22 @@ Broeck (2001), "Statistical Mechanics of Learning", chapters 2 (Gardner's volume
 teachers) and 6 (the storage problem, q -> 1).  The same threshold, proved without replicas, is the existence boundary of the logistic maximum-likelihood estimate
 without intercept (Candes and Sur 2020); tests/theory/test_noisy_teacher.py checks it numerically against theirs.
 
-The model: E6's mixture.  A unit sign(w . x) with N weights, P = alpha N points x with i.i.d. N(0, 1/N)
+The model: E6's mixture.  A unit sign(w . x) with N weights, P = kappa N points x with i.i.d. N(0, 1/N)
 coordinates, a teacher t; each label is sign(t . x) with probability rho and a uniform random sign otherwise.
 The version space, the weights on the sphere |w|^2 = N that fit every label, is an intersection of half-spaces;
 its typical log-volume per weight is extremal in two overlaps, q between two of its students and R between a
-student and the teacher.  Replicas (n copies of w, n -> 0): the entropic part is half the log-determinant of the
-overlap matrix of teacher and replicas, the energetic part the chance that every replica fits a label, given the
-replicas' common field.  As alpha grows the version space shrinks, q -> 1 with epsilon = 1 - q, and the
-log-volume is A(R)/(2 epsilon) + ln(epsilon)/2 + O(1), with A = 1 - R^2 - alpha M(R) and M(R) = E[z^2; y z < 0],
-the second moment of a student's field on the labels it contradicts.  It has a solution epsilon = A > 0 while
-max_R A > 0: the capacity alpha_c(rho) is where A = 0 and dA/dR = 0, an equation for R solved numerically.  It is
+student and the teacher.  Replicas (n_r copies of w, n_r -> 0): the entropic part is half the log-determinant of
+the overlap matrix Q of teacher and replicas, the energetic part the chance that every replica fits a label, given
+the replicas' common field h.  As the load kappa = P/N grows the version space shrinks, q -> 1, and the log-volume
+is A(R)/(2(1 - q)) + ln(1 - q)/2 + O(1), with A = 1 - R^2 - kappa M(R) and M(R) = E[h^2; y h < 0], the second
+moment of a student's field on the labels it contradicts.  It has a solution 1 - q = A > 0 while max_R A > 0:
+the capacity kappa_c(rho) is where A = 0 and dA/dR = 0, an equation for R solved numerically.  It is
 Cover's 2 at rho = 0 and grows without bound as rho -> 1 (a teacher's labels are always separable).
 
-Assumptions: N -> infinity at fixed alpha = P/N; replica symmetry (the version space is convex, for which it is
-stable: Gardner and Derrida 1988); the volume of N-vectors with a given overlap matrix C is exp(N ln det(C)/2)
-to leading order; the replica limit n -> 0 taken on the RS expression.
+Assumptions: N -> infinity at fixed kappa = P/N; replica symmetry (the version space is convex, for which it is
+stable: Gardner and Derrida 1988); the volume of N-vectors with a given overlap matrix Q is exp(N ln det(Q)/2)
+to leading order; the replica limit n_r -> 0 taken on the RS expression.  In code z is the field the paper calls h,
+and v the teacher field's independent part h_perp.
 """
 from functools import cache
 
@@ -30,15 +31,15 @@ import sympy as sp
 from scipy.optimize import brentq
 
 from theory.derivation import Derivation, Readable, Step, floats, predictor, written
-from theory.symbols import rho
+from theory.symbols import Tex, rho
 
 q = sp.Symbol("q", positive=True)  # overlap of two students of the version space
 R = sp.Symbol("R", positive=True)  # overlap of a student with the teacher
 epsilon = sp.Symbol("epsilon", positive=True)  # 1 - q, vanishing at the capacity
-replicas = sp.Symbol("n", positive=True)  # the number of replicas, taken to 0
-load = sp.Symbol("alpha", positive=True)  # P/N (not the Zipf exponent of theory.symbols)
+replicas = sp.Symbol("n_r", positive=True)  # the number of replicas, taken to 0
+load = sp.Symbol("kappa", positive=True)  # the load P/N
 slope = sp.Symbol("k", positive=True)  # R / sqrt(1 - R^2): the teacher's field given the student's, per unit
-z, v = sp.symbols("z v", real=True)  # a student's field and the teacher's field's independent part
+z, v = sp.symbols("z v", real=True)  # a student's field (the paper's h) and the teacher's field's independent part (h_perp)
 x = sp.Symbol("x", positive=True)  # the argument of H(x), the Gaussian tail
 moment_named, disagree_named, flip_named = sp.symbols("M D p_{\\mathrm{flip}}")  # M(R), D(R) and the flip rate, as the paper names them
 gauss = sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi)  # the density Dz
@@ -89,26 +90,35 @@ def derive() -> Derivation:
     below_one = sp.Symbol("delta", positive=True)
     at_structure = sp.limit(stationary.subs(rho, 1).subs(R, 1 - below_one), below_one, 0)  # rho -> 1: R -> 1
 
+    root = sp.sqrt(1 - R**2)
+    entropy_form = written(sp.Mul(sp.Rational(1, 2), sp.log(written(1, -q)), evaluate=False), written(q, -R**2) / sp.Mul(2, written(1, -q), evaluate=False))
     steps = (
         Step("A random sign disagrees with the teacher half the time, so a label of the mixture is flipped with probability", sp.Eq(flip_named, flip)),
-        Step("With $n$ replicas at overlap $q$ and teacher overlap $R$ (replica symmetry), the overlap matrix has determinant", sp.Eq(sp.Symbol("\\det C_n"), determinant)),
-        Step("and the entropic part of the log-volume per weight, $\\partial_n \\tfrac12 \\ln\\det C_n$ at $n = 0$, is", sp.Eq(sp.Symbol("G_S"), entropy)),
-        Step("A replica fits a label $y$ given the common field $z$ with chance $H(-y\\sqrt{q}z/\\sqrt{1-q})$, where", sp.Eq(sp.Symbol("H(x)"), tail)),
-        Step("and $\\ln H(x)/x^2$ tends to (l'H\\^opital)", sp.Eq(sp.Symbol("\\lim_{x\\to\\infty} \\ln H(x)/x^2"), log_tail_rate)),
-        Step("so as $q = 1 - \\epsilon \\to 1$ only labels that contradict $z$ cost, $z^2/(2\\epsilon)$ each.  The teacher's field $Rz + \\sqrt{1-R^2}\\,v$ disagrees in sign with $z$ with second moment", sp.Eq(sp.Symbol("D(R)"), disagree)),
-        Step("and, with the flips, a student's field on the labels it contradicts has second moment", sp.Eq(sp.Symbol("M(R)"), moment)),
-        Step("The log-volume per weight is $A/(2\\epsilon) + \\ln(\\epsilon)/2 + O(1)$ with", sp.Eq(sp.Symbol("A"), exponent)),
-        Step("stationary in $\\epsilon$ at", sp.Eq(epsilon, saddle)),
+        Step("With $n_{\\mathrm{r}}$ replicas at overlap $q$ and teacher overlap $R$ (replica symmetry), the overlap matrix has determinant",
+             sp.Eq(Tex(r"\det \mathcal{Q}_{n_{\mathrm{r}}}"), determinant),
+             Readable(sp.Mul(sp.Pow(written(1, -q), written(replicas, -1), evaluate=False), written(1, -q, replicas * written(q, -R**2)), evaluate=False))),
+        Step("and the entropic part of the log-volume per weight, $\\partial_{n_{\\mathrm{r}}} \\tfrac12 \\ln\\det \\mathcal{Q}_{n_{\\mathrm{r}}}$ at $n_{\\mathrm{r}} = 0$, is",
+             sp.Eq(Tex(r"\mathcal{S}"), entropy)),
+        Step("A replica fits a label $y$ given the common field $h$ with chance $\\bar\\Phi(-y\\sqrt{q}h/\\sqrt{1-q})$, where",
+             sp.Eq(Tex(r"\bar\Phi(x)"), tail),
+             Readable(sp.Mul(sp.Rational(1, 2), written(1, -sp.erf(sp.Mul(x, sp.Pow(sp.sqrt(2), -1, evaluate=False), evaluate=False))), evaluate=False))),
+        Step("and $\\ln \\bar\\Phi(x)/x^2$ tends to (l'H\\^opital)", sp.Eq(Tex(r"\lim_{x\to\infty} \frac{\ln\bar\Phi(x)}{x^2}"), log_tail_rate)),
+        Step("so as $q \\to 1$ only labels that contradict $h$ cost, $h^2/(2(1-q))$ each.  The teacher's field $Rh + \\sqrt{1-R^2}\\,h_\\perp$ "
+             "($h_\\perp$ an independent standard Gaussian) disagrees in sign with $h$ with second moment",
+             sp.Eq(Tex("D(R)"), disagree)),
+        Step("and, with the flips, a student's field on the labels it contradicts has second moment", sp.Eq(Tex("M(R)"), moment)),
+        Step("The log-volume per weight is $A/(2(1-q)) + \\tfrac12\\ln(1-q) + O(1)$ with", sp.Eq(sp.Symbol("A"), exponent)),
+        Step("stationary in $q$ at", sp.Eq(Tex("1 - q"), saddle), Readable(sp.Symbol("A"), {sp.Symbol("A"): exponent})),
         Step("so the version space vanishes where $\\max_R A = 0$: $\\partial_R A = 0$ at", sp.Eq(load, stationary)),
-        Step("and $A = 0$ at", sp.Eq(sp.Symbol("\\alpha_c"), capacity_load)),
+        Step("and $A = 0$ at", sp.Eq(Tex(r"\kappa_c"), capacity_load)),
         Step("so the teacher overlap at the capacity solves", sp.Eq(overlap_equation, 0)),
-        Step("At $\\rho = 0$, $\\partial_R A = -2R$ puts $R$ at 0 and the capacity is Cover's", sp.Eq(sp.Symbol("\\alpha_c(0)"), at_noise)),
-        Step("and as $\\rho \\to 1$ the overlap tends to 1 and", sp.Eq(sp.Symbol("\\alpha_c(1)"), at_structure)),
+        Step("At $\\rho = 0$, $\\partial_R A = -2R$ puts $R$ at 0 and the capacity is Cover's", sp.Eq(Tex(r"\kappa_c(0)"), at_noise)),
+        Step("and as $\\rho \\to 1$ the overlap tends to 1 and", sp.Eq(Tex(r"\kappa_c(1)"), at_structure)),
     )
     return Derivation(
         target="T8",
         title="Capacity under a noisy teacher (the mixture of E6)",
-        assumptions="$N \\to \\infty$ at fixed $\\alpha = P/N$; replica symmetry (stable on the convex version space); the volume of vectors with overlap matrix $C$ is $e^{N \\ln\\det C/2}$ to leading order; the limit $n \\to 0$ on the replica-symmetric expression.",
+        assumptions="$N \\to \\infty$ at fixed load $\\kappa = P/N$; replica symmetry (stable on the convex version space); the volume of vectors with overlap matrix $\\mathcal{Q}$ is $e^{N \\ln\\det \\mathcal{Q}/2}$ to leading order; the limit $n_{\\mathrm{r}} \\to 0$ on the replica-symmetric expression.",
         steps=steps,
         results={
             "NoisyFlipRate": flip,
@@ -122,9 +132,13 @@ def derive() -> Derivation:
             "NoisyCapacityAtStructure": at_structure,
         },
         readable={
-            "NoisyErrorMoment": Readable(written(flip_named, rho * disagree_named), {flip_named: flip, disagree_named: disagree}),
-            "NoisyVolumeExponent": Readable(written(1, -R**2, -load * moment_named), {moment_named: moment}),
+            "NoisyFlipRate": Readable(sp.Mul(written(1, -rho), sp.Pow(2, -1, evaluate=False), evaluate=False)),
+            "NoisyGardnerEntropy": Readable(entropy_form),
+            "NoisyDisagreementMoment": Readable(written(sp.atan(root / R), -R * root) / sp.pi),
+            "NoisyErrorMoment": Readable(written(flip_named, sp.Mul(rho, disagree_named, evaluate=False)), {flip_named: flip, disagree_named: disagree}),
+            "NoisyVolumeExponent": Readable(written(1, -R**2, -sp.Mul(load, moment_named, evaluate=False)), {moment_named: moment}),
             "NoisyCapacityLoad": Readable(written(1, -R**2) / moment_named, {moment_named: moment}),
+            "NoisyOverlapEquation": Readable(written(sp.Mul(sp.pi, R, written(1, -rho), evaluate=False), sp.Mul(2, rho, written(R * sp.atan(root / R), -root), evaluate=False))),
         },
     )
 

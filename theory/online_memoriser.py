@@ -20,8 +20,8 @@ from functools import cache
 import numpy as np
 import sympy as sp
 
-from theory.derivation import Derivation, Step, predictor
-from theory.symbols import V, eta
+from theory.derivation import Derivation, Readable, Step, predictor, written
+from theory.symbols import Tex, V, eta
 
 z_right, z_wrong = sp.symbols("z_a z_o", real=True)  # the answer's logit and each wrong one's (equal by symmetry)
 margin = sp.Symbol("Delta", real=True)  # z_a - z_o
@@ -35,9 +35,10 @@ def derive() -> Derivation:
     margin_step = sp.simplify((step_right - step_wrong).subs(z_right, z_wrong + margin))
     margin_loss = sp.simplify(sp.expand_log(loss.subs(z_right, z_wrong + margin), force=True))
     steps = (
-        Step("A key's loss on a sample of its answer, with the $V-1$ wrong logits equal (they start at zero), is", sp.Eq(sp.Symbol("\\ell"), loss)),
-        Step("One gradient step of size $\\eta$ moves the margin $\\Delta = z_a - z_o$ by", sp.Eq(sp.Symbol("\\Delta' - \\Delta"), margin_step)),
-        Step("and the loss at margin $\\Delta$ is", sp.Eq(sp.Symbol("\\ell(\\Delta)"), margin_loss)),
+        Step("A key's loss on a sample of its answer, with the $V-1$ wrong logits equal (they start at zero), is", sp.Eq(sp.Symbol("ell"), loss),
+             Readable(written(-z_right, sp.log(written(sp.exp(z_right), sp.Mul(written(V, -1), sp.exp(z_wrong), evaluate=False)))))),
+        Step("One gradient step of size $\\eta$ moves the margin $\\Delta = z_a - z_o$ by", sp.Eq(Tex(r"\Delta' - \Delta"), margin_step)),
+        Step("and the loss at margin $\\Delta$ is", sp.Eq(Tex(r"\ell(\Delta)"), margin_loss)),
     )
     return Derivation(
         target="T7",
@@ -45,6 +46,10 @@ def derive() -> Derivation:
         assumptions="Zero initial logits; one sample per step; fixed answers ($\\rho = 1$).",
         steps=steps,
         results={"OnlineMarginStep": margin_step, "OnlineMarginLoss": margin_loss},
+        readable={
+            "OnlineMarginStep": Readable(sp.Mul(eta, V, evaluate=False) / written(V, -1, sp.exp(margin))),
+            "OnlineMarginLoss": Readable(sp.log(written(1, sp.Mul(written(V, -1), sp.exp(-margin), evaluate=False)))),
+        },
     )
 
 

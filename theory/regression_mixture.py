@@ -18,16 +18,15 @@ from sympy.stats import Bernoulli, E, Normal, variance
 
 from theory import least_squares
 from theory.derivation import Derivation, Readable, Step, floats, predictor, written
-from theory.symbols import d, n, r, rho, sigma
+from theory.symbols import Tex, d, n, r, rho, sigma, sigma_eff
 
 teacher_output = sp.Symbol("f", real=True)  # x^T beta for one input x
-sigma_eff = sp.Symbol("sigma_eff", positive=True)  # the effective noise's standard deviation
 
 
 @cache
 def derive() -> Derivation:
-    from_teacher = Bernoulli("B", rho)  # 1: the teacher's label
-    noise = Normal("epsilon", 0, sigma)
+    from_teacher = Bernoulli("J", rho)  # 1: the teacher's label
+    noise = Normal("xi", 0, sigma)
     label = from_teacher * teacher_output + (1 - from_teacher) * noise
     cond_mean = sp.simplify(E(label))
     cond_variance = sp.factor(sp.simplify(variance(label)))
@@ -41,18 +40,26 @@ def derive() -> Derivation:
     under_risk = sp.factor(t4["NoiseTestRisk"].subs(effective))
     over_risk = noise_variance + t4["OverparamExcessRisk"].subs(effective)
 
+    effective_noise = {sigma_eff: sp.sqrt(noise_variance)}
     steps = (
-        Step("A label of the mixture, with $B \\sim \\mathrm{Bernoulli}(\\rho)$, $f = x^T\\beta$ and $\\varepsilon \\sim N(0,\\sigma^2)$:", sp.Eq(sp.Symbol("y"), label)),
-        Step("has conditional mean and variance", sp.Tuple(sp.Eq(sp.Symbol("E[y|x]"), cond_mean), sp.Eq(sp.Symbol("Var[y|x]"), cond_variance))),
-        Step("so the effective teacher is $\\rho\\beta$, of squared norm", sp.Eq(sp.Symbol("r_{eff}^2"), effective_teacher_sq)),
-        Step("and, averaging over isotropic $x$ ($E f^2 = r^2$), the effective noise variance is", sp.Eq(sp.Symbol("\\sigma_{eff}^2"), noise_variance)),
-        Step("Continuing T4 inward (the mixture's noise treated as Gaussian and independent of $x$), the train error is", sp.Eq(sp.Symbol("E\\,\\mathrm{MSE}_{train}"), train_mse)),
-        Step("the test risk below the interpolation threshold", sp.Eq(sp.Symbol("R_{test}"), under_risk)),
-        Step("and above it", sp.Eq(sp.Symbol("R_{test}"), over_risk)),
+        Step("A label of the mixture, with $J \\sim \\mathrm{Bernoulli}(\\rho)$, $f = x^\\top\\beta$ and $\\xi \\sim N(0,\\sigma^2)$:",
+             sp.Eq(sp.Symbol("y"), label),
+             Readable(written(sp.Mul(from_teacher, teacher_output, evaluate=False), sp.Mul(written(1, -from_teacher), noise, evaluate=False)))),
+        Step("has conditional mean and variance", (sp.Eq(Tex(r"\mathbb{E}[y \mid x]"), cond_mean), sp.Eq(Tex(r"\operatorname{Var}[y \mid x]"), cond_variance)),
+             (Readable(sp.Mul(rho, teacher_output, evaluate=False)),
+              Readable(written(sp.Mul(rho, written(1, -rho), teacher_output**2, evaluate=False), sp.Mul(written(1, -rho), sigma**2, evaluate=False))))),
+        Step("so the effective teacher is $\\rho\\beta$, of squared norm",
+             sp.Eq(Tex(r"\|\rho\beta\|^2"), effective_teacher_sq), Readable(sp.Mul(rho**2, r**2, evaluate=False))),
+        Step("and, averaging over isotropic $x$ ($\\mathbb{E} f^2 = \\|\\beta\\|^2$), the effective noise variance is",
+             sp.Eq(Tex(r"\sigma_{\mathrm{eff}}^2"), noise_variance)),
+        Step("Continuing T4 inward (the mixture's noise treated as Gaussian and independent of $x$), the train error is",
+             sp.Eq(Tex(r"\mathbb{E}\,\mathrm{MSE}_{\mathrm{train}}"), train_mse)),
+        Step("the test risk below the interpolation threshold", sp.Eq(Tex(r"R_{\mathrm{test}}"), under_risk)),
+        Step("and above it", sp.Eq(Tex(r"R_{\mathrm{test}}"), over_risk)),
     )
     return Derivation(
         target="T4",
-        title="The rho mixture in regression: T4 continued inward",
+        title="The $\\rho$ mixture in regression: T4 continued inward",
         assumptions="Isotropic Gaussian inputs; the continuation treats the mixture's noise, whose variance depends on $x$, as Gaussian noise of the same average variance.",
         steps=steps,
         results={
@@ -63,8 +70,9 @@ def derive() -> Derivation:
         },
         readable={  # as the paper writes them, with the effective noise variance named sigma_eff^2
             "MixtureNoiseVariance": Readable(written(1, -rho) * written(sigma**2, rho * r**2)),
-            "MixtureTrainMse": Readable(sigma_eff**2 * written(1, -d / n), {sigma_eff: sp.sqrt(noise_variance)}),
-            "MixtureTestRiskUnder": Readable(sigma_eff**2 * written(n, -1) / written(n, -d, -1), {sigma_eff: sp.sqrt(noise_variance)}),
+            "MixtureTrainMse": Readable(sigma_eff**2 * written(1, -d / n), effective_noise),
+            "MixtureTestRiskUnder": Readable(sigma_eff**2 * written(n, -1) / written(n, -d, -1), effective_noise),
+            "MixtureTestRiskOver": Readable(written(sigma_eff**2, sp.Mul(rho**2, r**2, written(1, -n / d), evaluate=False), sigma_eff**2 * n / written(d, -n, -1)), effective_noise),
         },
     )
 

@@ -8,15 +8,15 @@ The model: E4's network fits the least-squares map of n samples, W_hat = rho W* 
 matrix N = R^T X (X^T X)^{-1} carries the mixture's residual R = Y - rho X W*^T.  Its entries have
 mean 0 and variance sigma_eff^2 / n, with sigma_eff^2 the mixture's noise variance per output
 coordinate (theory.regression_mixture with r^2 = |W*|_F^2 / d, the mean squared teacher output).
-Write a^2 = d sigma_eff^2 / n: N is a^2/d-variance Gaussian noise, whose singular values fill
-[0, 2a] (the spectral edge, sigma_eff sqrt(d/n) up to the factor 2).
+Write omega^2 = d sigma_eff^2 / n: N is omega^2/d-variance Gaussian noise, whose singular values fill
+[0, 2 omega] (the spectral edge, sigma_eff sqrt(d/n) up to the factor 2).
 
 From the Dyson equations of N's Hermitian dilation [[0, N], [N^T, 0]] (each block's resolvent
-G = 1/(z - a^2 G_other)) we solve for G, find the edge where G's branch point sits, and for a mode
+G = 1/(z - omega^2 G_other)) we solve for G, find the edge where G's branch point sits, and for a mode
 theta = rho s (singular vectors u, v) the singular value z of theta u v^T + N outside the bulk:
-1 = theta G(z).  It exists only above the threshold theta > a, at z = theta + a^2/theta, with
-squared overlaps |<u, u_hat>|^2 = |<v, v_hat>|^2 = -1/(theta^2 G'(z)) = 1 - a^2/theta^2.  A
-network that keeps that component keeps z <u,u_hat><v,v_hat> = theta - a^4/theta^3 along the
+1 = theta G(z).  It exists only above the threshold theta > omega, at z = theta + omega^2/theta, with
+squared overlaps |<u, u_hat>|^2 = |<v, v_hat>|^2 = -1/(theta^2 G'(z)) = 1 - omega^2/theta^2.  A
+network that keeps that component keeps z <u,u_hat><v,v_hat> = theta - omega^4/theta^3 along the
 true mode; below the threshold the top component is a noise direction, orthogonal to the mode as
 d grows, and the mode's strength sinks into the noise.
 
@@ -32,10 +32,10 @@ import sympy as sp
 from scipy.optimize import brentq
 
 from theory import regression_mixture
-from theory.derivation import Derivation, Step, floats, predictor
-from theory.symbols import d, n, r, rho, sigma
+from theory.derivation import Derivation, Readable, Step, floats, predictor, written
+from theory.symbols import Tex, d, n, r, rho, sigma, sigma_eff
 
-scale = sp.Symbol("a", positive=True)  # the noise matrix's scale: singular values fill [0, 2a]
+scale = sp.Symbol("omega", positive=True)  # the noise matrix's scale omega: singular values fill [0, 2 omega]
 theta = sp.Symbol("theta", positive=True)  # a mode's strength rho s in the fitted map
 z = sp.Symbol("z", positive=True)  # a singular value of the fitted map, outside the noise bulk
 
@@ -43,38 +43,44 @@ z = sp.Symbol("z", positive=True)  # a singular value of the fitted map, outside
 @cache
 def derive() -> Derivation:
     noise_variance = regression_mixture.derive()["MixtureNoiseVariance"]  # sigma_eff^2 with |beta|^2 = r^2
-    noise_scale = sp.sqrt(d * noise_variance / n)  # a: sqrt(d) x the entries' standard deviation sqrt(sigma_eff^2/n)
+    noise_scale = sp.sqrt(d * noise_variance / n)  # omega: sqrt(d) x the entries' standard deviation sqrt(sigma_eff^2/n)
 
-    g_left, g_right = sp.symbols("G_1 G_2")
+    g_left, g_right = sp.symbols("Gcal_1 Gcal_2")
     dyson = (sp.Eq(g_left, 1 / (z - scale**2 * g_right)), sp.Eq(g_right, 1 / (z - scale**2 * g_left)))
     branches = sp.solve(dyson, (g_left, g_right), dict=True)
     # the physical branch: symmetric (square N) and G ~ 1/z as z -> infinity
     (resolvent,) = [b[g_left] for b in branches if sp.simplify(b[g_left] - b[g_right]) == 0 and sp.limit(z * b[g_left], z, sp.oo) == 1]
     resolvent = sp.simplify(resolvent)
-    discriminant = sp.discriminant(sp.numer(sp.together(z - scale**2 * g_left - 1 / g_left)), g_left)  # of a^2 G^2 - z G + 1
+    discriminant = sp.discriminant(sp.numer(sp.together(z - scale**2 * g_left - 1 / g_left)), g_left)  # of omega^2 G^2 - z G + 1
     (edge,) = sp.solve(sp.Eq(discriminant, 0), z)
     threshold = sp.simplify(1 / resolvent.subs(z, edge))  # the smallest theta with 1 = theta G(z) solvable at z >= edge
 
     (outlier,) = [root for root in sp.solve(sp.Eq(theta * resolvent, 1), z)]
     outlier = sp.simplify(outlier)
-    above = sp.Symbol("p", positive=True)  # theta = a (1 + p): a mode above the threshold
+    above = sp.Symbol("p", positive=True)  # theta = omega (1 + p): a mode above the threshold
     overlap_sq = sp.factor((-1 / (theta**2 * sp.diff(resolvent, z))).subs(z, outlier).subs(theta, scale * (1 + above)), deep=True)
     overlap_sq = sp.factor(sp.simplify(overlap_sq).subs(above, theta / scale - 1))
     kept_strength = sp.expand(outlier * overlap_sq)
 
+    resolvent_named = sp.Function("Gcal")
     steps = (
-        Step("The fitted map's noise has entries of variance $\\sigma_{eff}^2/n$, so its scale is", sp.Eq(scale, noise_scale)),
-        Step("The resolvents of the two blocks of its Hermitian dilation obey the Dyson equations", sp.Tuple(*dyson)),
-        Step("whose symmetric solution decaying as $1/z$ is", sp.Eq(sp.Symbol("G(z)"), resolvent)),
-        Step("real outside the noise bulk, whose edge is", sp.Eq(sp.Symbol("z_{edge}"), edge)),
-        Step("A mode $\\theta u v^T$ gives a singular value outside the bulk where $\\theta G(z) = 1$, possible only above", sp.Eq(sp.Symbol("\\theta_c"), threshold)),
-        Step("at", sp.Eq(sp.Symbol("z(\\theta)"), outlier)),
-        Step("with squared overlaps $-1/(\\theta^2 G'(z))$ of its singular vectors with the mode's", sp.Eq(sp.Symbol("|\\langle u, \\hat u\\rangle|^2"), overlap_sq)),
-        Step("so the fitted component keeps, along the true mode, the strength", sp.Eq(sp.Symbol("\\hat u(\\infty)"), kept_strength)),
+        Step("The fitted map's noise has entries of variance $\\sigma_{\\mathrm{eff}}^2/n$, so its scale is", sp.Eq(scale, noise_scale)),
+        Step("The resolvents of the two blocks of its Hermitian dilation obey the Dyson equations", dyson,
+             (Readable(1 / written(z, -scale**2 * g_right)), Readable(1 / written(z, -scale**2 * g_left)))),
+        Step("whose symmetric solution decaying as $1/z$ is",
+             sp.Eq(resolvent_named(z), resolvent), Readable(written(z, -sp.sqrt(written(z**2, -4 * scale**2))) / (2 * scale**2))),
+        Step("real outside the noise bulk, whose edge is", sp.Eq(Tex(r"z_{\mathrm{edge}}"), edge)),
+        Step("A mode $\\theta u v^\\top$ gives a singular value outside the bulk where $\\theta \\mathcal{G}(z) = 1$, possible only above",
+             sp.Eq(Tex(r"\theta_c"), threshold)),
+        Step("at", sp.Eq(Tex(r"z(\theta)"), outlier)),
+        Step("with squared overlaps $-1/(\\theta^2 \\mathcal{G}'(z))$ of its singular vectors with the mode's",
+             sp.Eq(Tex(r"|\langle u, \hat u\rangle|^2 = |\langle v, \hat v\rangle|^2"), overlap_sq)),
+        Step("so the fitted component keeps, along the true mode, the strength",
+             sp.Eq(Tex(r"z\,\langle u, \hat u\rangle \langle v, \hat v\rangle"), kept_strength)),
     )
     return Derivation(
         target="T6",
-        title="E4's noise threshold: a mode separates from the sampling noise above $\\theta_c = a$",
+        title="E4's noise threshold: a mode separates from the sampling noise above $\\theta_c = \\omega$",
         assumptions="$d \\to \\infty$ at fixed $d/n$; the noise matrix's entries independent with the mixture's mean noise variance; square noise matrix.",
         steps=steps,
         results={
@@ -85,30 +91,36 @@ def derive() -> Derivation:
             "SpikeOverlapSq": overlap_sq,
             "SpikeKeptStrength": kept_strength,
         },
+        readable={  # as Benaych-Georges and Nadakuditi write them, with the noise scale sigma_eff sqrt(d/n)
+            "NoiseScale": Readable(sp.Mul(sigma_eff, sp.Pow(d / n, sp.Rational(1, 2), evaluate=False), evaluate=False), {sigma_eff: sp.sqrt(noise_variance)}),
+            "SpikeOutlier": Readable(written(theta, scale**2 / theta)),
+            "SpikeOverlapSq": Readable(written(1, -scale**2 / theta**2)),
+            "SpikeKeptStrength": Readable(written(theta, -scale**4 / theta**3)),
+        },
     )
 
 
 def noise_scale(rho_value, n_samples, dimension, teacher_sq_norm, sigma2):
-    """a = sqrt(d sigma_eff^2 / n), sigma_eff^2 the mixture's noise with r^2 = |W*|_F^2 / d: the threshold on rho s."""
+    """omega = sqrt(d sigma_eff^2 / n), sigma_eff^2 the mixture's noise with r^2 = |W*|_F^2 / d: the threshold on rho s."""
     r2 = np.asarray(teacher_sq_norm, float) / np.asarray(dimension, float)
     return predictor(derive()["NoiseScale"], rho, n, d, r, sigma)(*floats(rho_value, n_samples, dimension, np.sqrt(r2), np.sqrt(sigma2)))
 
 
 def kept_strength(strength, scale_a):
-    """theta - a^4/theta^3 above the threshold theta > a, 0 below: the mode's strength that a fitted
+    """theta - omega^4/theta^3 above the threshold theta > omega, 0 below: the mode's strength that a fitted
     top component keeps along the true mode."""
     th, sc = floats(strength, scale_a)
     return np.where(th > sc, predictor(derive()["SpikeKeptStrength"], theta, scale)(th, sc), 0.0)
 
 
 def overlap_sq(strength, scale_a):
-    """1 - a^2/theta^2 above the threshold theta > a, 0 below: the squared overlap of the fitted top component's
+    """1 - omega^2/theta^2 above the threshold theta > omega, 0 below: the squared overlap of the fitted top component's
     singular vectors with the mode's."""
     th, sc = floats(strength, scale_a)
     return np.where(th > sc, predictor(derive()["SpikeOverlapSq"], theta, scale)(th, sc), 0.0)
 
 
 def critical_rho(strength: float, n_samples: int, dimension: int, sigma2: float) -> float:
-    """rho_c, where a one-mode teacher of strength s meets the noise: rho_c s = a(rho_c) = sigma_eff(rho_c) sqrt(d/n)
+    """rho_c, where a one-mode teacher of strength s meets the noise: rho_c s = omega(rho_c) = sigma_eff(rho_c) sqrt(d/n)
     (a root in (0, 1); sigma_eff^2 = (1 - rho)(sigma^2 + rho s^2/d) vanishes at rho = 1, so one exists)."""
     return float(brentq(lambda r: r * strength - float(noise_scale(r, n_samples, dimension, strength**2, sigma2)), 1e-9, 1.0, xtol=1e-12))

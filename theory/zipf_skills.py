@@ -10,18 +10,19 @@ The data: skill k (k = 1, 2, ...) is seen with probability p_k = k^{-(1+alpha)}/
 - Memorising learner (Hutter): it answers every skill seen in its n samples and errs on the
   others, so E_n = sum_k p_k (1 - p_k)^n.  For large n, (1 - x/n)^n -> e^{-x}, and the sum,
   replaced by an integral over k, is a Gamma function times n^{-alpha/(1+alpha)}.
-- Quantization model (Michaud et al.): each skill not learned costs Delta times its frequency,
-  L - L_inf = Delta sum_{k > n_q} p_k ~ Delta n_q^{-alpha}/(alpha Z).  A model of N parameters
-  holds n_q = N/C skills (exponent alpha); with n samples a skill is learned once it is expected
+- Quantization model (Michaud et al.): each skill not learned costs Delta_q times its frequency,
+  L - L_inf = Delta_q sum_{k > n_q} p_k ~ Delta_q n_q^{-alpha}/(alpha Z).  A model of N parameters
+  holds n_q = N/N_q skills (exponent alpha); with n samples a skill is learned once it is expected
   tau times, n p_{n_q} = tau (exponent alpha/(1+alpha)); after T steps of batch B, n = B T.
-- Emergence (Nam et al.): the model's output on skill k is v1_k v2_k g_k(x), the target S g_k(x),
-  the skills' features disjoint, so the loss is sum_k p_k (S - v1_k v2_k)^2 / 2.  Gradient flow with
-  learning rate eta (T steps) from a balanced start v1_k = v2_k gives each skill a sigmoid whose
-  rate is proportional to p_k; it reaches S/2 at a time proportional to k^{1+alpha}.
+- Emergence (Nam et al.): the model's output on skill k is w1_k w2_k g_k(x), the target s g_k(x),
+  the skills' features disjoint, so the loss is sum_k p_k (s - w1_k w2_k)^2 / 2 (T6's dynamics, so
+  T6's letters).  Gradient flow with learning rate eta (T steps) from a balanced start w1_k = w2_k
+  gives each skill a sigmoid whose rate is proportional to p_k; it reaches s/2 at a time
+  proportional to k^{1+alpha}.
 
 Assumptions: n, N/C and the emergence times large enough that sums over skills are integrals
 (the summand varies on a scale of many skills); skills learned strictly in order of frequency in
-the quantization model; 0 < R_0 < S.
+the quantization model; 0 < u_0 < s.
 """
 from functools import cache
 
@@ -29,20 +30,20 @@ import numpy as np
 import sympy as sp
 
 from theory.derivation import Derivation, Readable, Step, predictor, written
-from theory.symbols import B, N, alpha, eta, k, n
+from theory.symbols import B, N, Tex, alpha, eta, k, n, s, u0
 
 Z = sp.Symbol("Z", positive=True)  # the normaliser sum_k k^{-(1+alpha)}
-theta = sp.Symbol("theta", positive=True)  # one skill's probability
-rank = sp.Symbol("kappa", positive=True)  # a skill's rank as a continuous variable
-x = sp.Symbol("x", positive=True)  # n theta, held fixed as n grows
+theta = sp.Symbol("p_k", positive=True)  # one skill's probability
+rank = sp.Symbol("k", positive=True)  # a skill's rank as a continuous variable (printed k, as the sum's index it replaces)
+x = sp.Symbol("mu", positive=True)  # n p_k, a skill's expected sightings, held fixed as n grows
 learned = sp.Symbol("n_q", positive=True)  # skills (quanta) learned
-gap = sp.Symbol("Delta", positive=True)  # loss of a skill not learned, per unit frequency
-per_skill = sp.Symbol("C", positive=True)  # parameters needed per skill
+gap = sp.Symbol("Delta_q", positive=True)  # loss of a skill not learned, per unit frequency
+per_skill = sp.Symbol("N_q", positive=True)  # parameters needed per skill
 threshold = sp.Symbol("tau", positive=True)  # expected samples needed to learn a skill
 steps = sp.Symbol("T", positive=True)  # optimisation steps
-target, initial = sp.symbols("S R_0", positive=True)  # a skill's target strength and its start
-v1, v2, strength = sp.symbols("v_1 v_2 R", positive=True)  # a skill's two weights and their product
-skill_strength_fn = sp.Function("R_k")
+target, initial = s, u0  # a skill's target strength and its start (T6's letters: the same dynamics)
+v1, v2, strength = sp.symbols("w_1 w_2 u", positive=True)  # a skill's two weights and their product
+skill_strength_fn = sp.Function("u_k")
 
 
 def _decay_exponent(expr, variable):
@@ -84,26 +85,35 @@ def derive() -> Derivation:
     emergence_k = emergence.subs(theta, frequency)
     emergence_exponent = sp.simplify(k * sp.diff(sp.log(emergence_k), k))
 
+    one_plus = written(1, alpha)
     steps_shown = (
-        Step("Skill $k$ is seen with probability", sp.Eq(sp.Symbol("p_k"), frequency)),
-        Step("A memorising learner errs on a skill it has not seen in $n$ samples, so its expected error is", sp.Eq(sp.Symbol("E_n"), error_sum)),
-        Step("For large $n$ at fixed $x = n\\theta$,", sp.Eq(sp.Limit((1 - x / n) ** n, n, sp.oo), poisson)),
-        Step("and the sum over skills becomes an integral over the rank $\\kappa$,", sp.Eq(sp.Symbol("E_n"), sp.Integral(integrand, (rank, 0, sp.oo)))),
-        Step("which SymPy evaluates to", sp.Eq(sp.Symbol("E_n"), asymptotic)),
-        Step("a power law in the data with exponent", sp.Eq(sp.Symbol("-d\\ln E/d\\ln n"), hutter_exponent)),
-        Step("In the quantization model the loss above $L_\\infty$ is the frequency of the skills not learned, the first $n_q$ being learned:", sp.Eq(sp.Symbol("L - L_\\infty"), tail)),
-        Step("With $n_q = N/C$ skills held by $N$ parameters, $L - L_\\infty \\propto N^{-\\gamma_N}$ with", sp.Eq(sp.Symbol("gamma_N"), param_exponent)),
+        Step("Skill $k$ is seen with probability", sp.Eq(theta, frequency)),
+        Step("A memorising learner errs on a skill it has not seen in $n$ samples, so its expected error is", sp.Eq(sp.Symbol("E_n"), error_sum),
+             Readable(sp.Sum(skill_error, (k, 1, sp.oo)), {theta: frequency})),
+        Step("For large $n$ at a fixed expected number of sightings $\\mu = n p_k$, the chance that a skill is unseen tends to",
+             sp.Eq(sp.Limit(written(1, -x / n) ** n, n, sp.oo), poisson)),
+        Step("and the sum over skills becomes an integral over the rank $k$,", sp.Eq(sp.Symbol("E_n"), sp.Integral(integrand, (rank, 0, sp.oo))),
+             Readable(sp.Integral(sp.Mul(theta, sp.exp(sp.Mul(-1, n, theta, evaluate=False)), evaluate=False), (rank, 0, sp.oo)), {theta: density})),
+        Step("which is", sp.Eq(sp.Symbol("E_n"), asymptotic)),
+        Step("a power law in the data with exponent", sp.Eq(Tex(r"-\frac{d\ln E_n}{d\ln n}"), hutter_exponent)),
+        Step("In the quantization model the loss above $L_\\infty$ is the frequency of the skills not learned, the first $n_q$ being learned, "
+             "each skill not learned costing $\\Delta_q$ per unit frequency:", sp.Eq(Tex(r"L - L_\infty"), tail)),
+        Step("With $n_q = N/N_q$ skills held by $N$ parameters ($N_q$ per skill), $L - L_\\infty \\propto N^{-\\gamma_N}$ with",
+             sp.Eq(sp.Symbol("gamma_N"), param_exponent)),
         Step("With $n$ samples a skill is learned once expected $\\tau$ times, so", sp.Eq(learned, learned_from_data)),
-        Step("and the exponents in the data and in the steps ($n = BT$) are", sp.Tuple(sp.Eq(sp.Symbol("gamma_n"), data_exponent), sp.Eq(sp.Symbol("gamma_T"), step_exponent))),
-        Step("Emergence: gradient descent with learning rate $\\eta$ on one skill's loss $\\theta (S - v_1 v_2)^2/2$, as a flow in the step count $T$, conserves $v_1^2 - v_2^2$; from a balanced start the skill's strength $R_k = v_1 v_2$ obeys", ode),
-        Step("whose solution from $R_k(0) = R_0$ is", sp.Eq(skill_strength_fn(steps), sigmoid)),
-        Step("With $\\theta = p_k$ the skill reaches $S/2$ after", sp.Eq(sp.Symbol("T_k"), emergence_k)),
-        Step("steps, a power of the skill's rank:", sp.Eq(sp.Symbol("d\\ln T/d\\ln k"), emergence_exponent)),
+        Step("and the exponents in the data and in the steps ($n = BT$) are",
+             (sp.Eq(sp.Symbol("gamma_n"), data_exponent), sp.Eq(sp.Symbol("gamma_T"), step_exponent))),
+        Step("Emergence: gradient descent with learning rate $\\eta$ on one skill's loss $p_k (s - w_1 w_2)^2/2$, as a flow in the step count $T$, conserves $w_1^2 - w_2^2$; "
+             "from a balanced start the skill's strength $u_k = w_1 w_2$ obeys", ode,
+             Readable(sp.Mul(2, eta, theta, written(target, -skill_strength_fn(steps)), skill_strength_fn(steps), evaluate=False))),
+        Step("whose solution from $u_k(0) = u_0$ is", sp.Eq(skill_strength_fn(steps), sigmoid)),
+        Step("The skill reaches $s/2$ after", sp.Eq(sp.Symbol("T_k"), emergence_k)),
+        Step("steps, a power of the skill's rank:", sp.Eq(Tex(r"\frac{d\ln T_k}{d\ln k}"), emergence_exponent)),
     )
     return Derivation(
         target="T7",
         title="Zipf skills: learning curves, scaling exponents and emergence",
-        assumptions="Skill frequencies $p_k \\propto k^{-(1+\\alpha)}$; large $n$, $N/C$ and $T$, so that sums over skills are integrals; the quantization model learns skills in order of frequency; emergence from a balanced start $0 < R_0 < S$.",
+        assumptions="Skill frequencies $p_k \\propto k^{-(1+\\alpha)}$; large $n$, $N/N_q$ and $T$, so that sums over skills are integrals; the quantization model learns skills in order of frequency; emergence from a balanced start $0 < u_0 < s$.",
         steps=steps_shown,
         results={
             "SkillFrequency": frequency,
@@ -117,8 +127,16 @@ def derive() -> Derivation:
             "SkillEmergenceTime": emergence_k,
             "SkillEmergenceExponent": emergence_exponent,
         },
-        readable={  # as the paper writes it
-            "SkillEmergenceTime": Readable(Z * k ** written(alpha, 1) / (2 * eta * target) * sp.log(written(target, -initial) / initial)),
+        readable={  # as the paper writes them
+            "SkillFrequency": Readable(sp.Pow(k, sp.Mul(-1, one_plus, evaluate=False), evaluate=False) / Z),
+            "HutterErrorAsymptotic": Readable(sp.Mul(sp.gamma(alpha / one_plus) / one_plus, sp.Pow(Z, -1 / one_plus, evaluate=False),
+                                                     sp.Pow(n, -alpha / one_plus, evaluate=False), evaluate=False)),
+            "HutterExponent": Readable(alpha / one_plus),
+            "QuantizationDataExponent": Readable(alpha / one_plus),
+            "QuantizationStepExponent": Readable(alpha / one_plus),
+            "SkillStrength": Readable(target / written(1, sp.Mul(written(target / initial, -1), sp.exp(sp.Mul(-2, eta, theta, target, steps, evaluate=False)), evaluate=False))),
+            "SkillEmergenceTime": Readable(sp.Mul(sp.UnevaluatedExpr(Z * k**one_plus / (2 * eta * target)), sp.log(written(target, -initial) / initial), evaluate=False)),
+            "SkillEmergenceExponent": Readable(one_plus),
         },
     )
 
@@ -155,13 +173,13 @@ def quantization_exponents(alpha_value):
 
 
 def skill_strength(n_steps, frequency, target_value, initial_value, learning_rate):
-    """R_k(T) = S/(1 + (S/R_0 - 1) e^{-2 eta p_k S T}) for a skill of frequency p_k."""
+    """u_k(T) = s/(1 + (s/u_0 - 1) e^{-2 eta p_k s T}) for a skill of frequency p_k."""
     args = np.broadcast_arrays(*(np.asarray(v, float) for v in (n_steps, frequency, target_value, initial_value, learning_rate)))
     return predictor(derive()["SkillStrength"], steps, theta, target, initial, eta)(*args)
 
 
 def skill_emergence_time(rank_k, alpha_value, n_skills, target_value, initial_value, learning_rate):
-    """Steps until skill k reaches S/2: Z k^{1+alpha} ln(S/R_0 - 1)/(2 eta S)."""
+    """Steps until skill k reaches s/2: Z k^{1+alpha} ln(s/u_0 - 1)/(2 eta s)."""
     normaliser = 1 / zipf_frequencies(alpha_value, n_skills)[0]  # p_1 = 1/Z
     args = (np.asarray(rank_k, float), float(alpha_value), normaliser, float(target_value), float(initial_value), float(learning_rate))
     return predictor(derive()["SkillEmergenceTime"], k, alpha, Z, target, initial, eta)(*args)

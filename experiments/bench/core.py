@@ -1,8 +1,8 @@
 """The benchmark's machinery: stopwatch, the plain per-run loop, a grid's four ways, agreement, this machine's roofline."""
+import json
 import math
-import platform
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, NamedTuple
 from unittest import mock
@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-VARIANTS = ("naive", "naive-stats", "vmap", "ours")
+VARIANTS = ("naive", "naive-stats", "vmap", "vmap-stats", "ours")
 MEMORY = 2**30  # bytes of activations a vmap chunk may hold
 TRAINING_RTOL = 1e-3  # float32 training: relative agreement of final losses, member by member (summation order differs)
 
@@ -55,7 +55,8 @@ def vmap_steps(params: dict, loss_fn: Callable, inputs: tuple, in_dims: tuple, o
             if step == 0 and first_gradients:
                 first_gradients(grads)
             for key, p in params.items():
-                p.grad = grads[key]
+                p.grad = grads[key].contiguous()  # a fused optimizer reads the gradient as laid out like its (contiguous)
+                # parameter: a transposed one (a linear table's) would be read scrambled, without an error (torch 2.13)
             optimizer.step()
             if schedule is not None:
                 schedule.step()
@@ -92,6 +93,11 @@ class Grid:
     rtol: float | np.ndarray = TRAINING_RTOL  # agreement with ours, per value (broadcast over the value's columns)
     atol: float | np.ndarray = 0.0
     dtype: torch.dtype = torch.float32  # of the arithmetic: the roofline's matmul rate is measured in it
+    family: str = ""  # grids of one family (E8's settings) are also summed, as one grid of the build ("": its name alone)
+    jobs: tuple[str, ...] = ()  # the build's jobs whose work this grid is, as results/<section>/<job> (their manifests' times)
+    work: dict[str, float] = field(default_factory=dict)  # per unit, whole grid: the elementwise work the algorithm cannot
+    # avoid, by kind (machine.ELEMENTWISE: "exp" exponentials, "pass" element passes of plain arithmetic, "adam"
+    # parameters updated by Adam or AdamW); the attainable bound adds its time at this machine's measured rates
 
 
 class Timed(NamedTuple):
@@ -136,40 +142,27 @@ def agree(g: Grid, results: dict) -> bool:
     return all(close(timed.values) for timed in results.values())
 
 
+RESULTS = Path(__file__).resolve().parents[2] / "results"
+
+
+def last_build_seconds(g: Grid, config: dict) -> float:
+    """The wall seconds the last build's jobs of this grid took (their manifests in results/), NaN unless every one
+    of them was run with this config's section (so a smoke build's results are never compared)."""
+    seconds = 0.0
+    for job in g.jobs or [None]:
+        manifest = RESULTS / f"{job}.json" if job else None
+        if manifest is None or not manifest.exists():
+            return math.nan
+        written = json.loads(manifest.read_text())
+        if written["config"] != config[job.split("/")[0]] or written["seeds"] != config["seeds"]:
+            return math.nan
+        seconds += written["wall_time_s"]
+    return seconds
+
+
 def column(table: pd.DataFrame, names: list[str], cells: list, quantity: str, **fixed) -> np.ndarray:
     """The value of ``quantity`` in a job's tidy table at each cell (values of the columns ``names``), in order."""
     rows = table[table["quantity"] == quantity]
     for name, value in fixed.items():
         rows = rows[rows[name] == value]
     return rows.set_index(names)["value"].loc[cells].to_numpy()
-
-
-# ---- the machine ----
-
-def matmul_rate(size: int, repeats: int, dtype: torch.dtype = torch.float32) -> float:
-    """This machine's matrix-multiply rate in FLOP/s, measured now."""
-    a, b = torch.randn(size, size, dtype=dtype), torch.randn(size, size, dtype=dtype)
-    a @ b
-    start = time.perf_counter()
-    for _ in range(repeats):
-        a @ b
-    return 2 * size**3 * repeats / (time.perf_counter() - start)
-
-
-def memory_bandwidth(floats: int, repeats: int) -> float:
-    """This machine's memory bandwidth in bytes/s: a copy between two arrays far larger than any cache."""
-    a, b = torch.ones(floats), torch.empty(floats)
-    b.copy_(a)
-    start = time.perf_counter()
-    for _ in range(repeats):
-        b.copy_(a)
-    return 2 * 4 * floats * repeats / (time.perf_counter() - start)
-
-
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
-    kernels = [name for name, on in [("MKL", torch.backends.mkl.is_available()), ("oneDNN", torch.backends.mkldnn.is_available()),
-                                     ("OpenMP", torch.backends.openmp.is_available())] if on]
-    return (f"{cpu}; torch {torch.__version__} ({', '.join(kernels)}, {torch.backends.cpu.get_cpu_capability()}); "
-            f"{torch.get_num_threads()} threads")

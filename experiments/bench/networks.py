@@ -18,15 +18,18 @@ and the optimizer's moments read and written once (E5: parameters only, plain gr
 shared images read once (E9).
 """
 import itertools
+import json
 
 import numpy as np
+import pandas as pd
 import torch
 from torch.func import functional_call, vmap
 
-from experiments.bench.core import Grid, column, stacked, train_steps, vmap_steps
+from experiments.bench.core import RESULTS, Grid, column, stacked, train_steps, vmap_steps
 from experiments.common.streams import rng_for
 from experiments.e5_zipf_scaling import run as zipf_scaling
 from experiments.e8_modular_addition import run as modular_addition
+from experiments.e8_modular_addition.spec import setting_jobs
 from experiments.e9_digits import run as digits
 from theory.zipf_skills import zipf_frequencies
 
@@ -88,15 +91,18 @@ def e5_emergence_grid(config: dict) -> Grid:
 
     def ours(steps, watch):
         with watch:
-            table = zipf_scaling.run({**section, "emergence": {**part, "steps": steps}}, seeds, "emergence")
+            table = zipf_scaling.run({**section, "emergence": {**part, "steps": steps, "records": 2}}, seeds, "emergence")
         return column(table, ["alpha", "seed", "step", "rank"], [(a, s, steps, k) for a, s in cells for k in range(1, n_skills + 1)],
-                      "skill_probability")
+                      "skill_probability")  # two records (step 1 and the last) whatever the steps: the build records
+        # 40 of its 12,000 steps, and a record at every one of a few timed steps made each cost 3.5 times a step of the build
 
     subset = [i * n_skills + k for i in first for k in range(n_skills)]
     flops = len(cells) * 3 * 2 * n_skills * hidden * n_skills
     moved = len(cells) * 4 * 2 * 2 * n_skills * hidden  # the two layers in and out
+    work = {"exp": len(cells) * n_skills * n_skills,  # the softmax of every skill's logits
+            "pass": len(cells) * (n_skills * n_skills + 2 * 2 * n_skills * hidden)}  # its normalisation; the two layers' updates
     return Grid("E5 emergence", len(cells), len(seeds), subset, part["steps"], flops, moved,
-                {"naive": naive, "vmap": vmapped, "ours": ours})
+                {"naive": naive, "vmap": vmapped, "ours": ours}, jobs=("zipf_scaling/emergence",), work=work)
 
 
 # ---- E8: modular addition, AdamW on each member's training pairs ----
@@ -106,13 +112,33 @@ def pair_logits(p: dict, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return torch.relu(p["embed_a"][a] + p["embed_b"][b] + p["b1"]) @ p["W2"] + p["b2"]
 
 
-def e8_grid(config: dict) -> Grid:
-    """The first setting of the phase diagram (every seed x rho), ``steps`` steps from initialisation; the build's
-    steps are its horizon, at most max_steps (an upper bound: the horizon is read from the jump at rho = 1)."""
+def e8_grids(config: dict) -> list[Grid]:
+    """One grid per setting of the phase diagram, as the build runs one job per setting."""
+    return [e8_grid(config, setting) for setting in config["modular_addition"]["settings"]]
+
+
+def e8_build_units(config: dict, job: str) -> tuple[int, bool]:
+    """The training steps of every member that the build's job ran: its horizon, plus its first pass (the rho = 1
+    members until every seed jumped) counted by its share of the members; read from the last build's table of that
+    job when it is there and was run with this config (True), else max_steps, an upper bound (False)."""
+    section = config["modular_addition"]
+    table = RESULTS / f"{job}.csv"
+    manifest = RESULTS / f"{job}.json"
+    if not (table.exists() and manifest.exists()) or json.loads(manifest.read_text())["config"] != section:
+        return section["max_steps"], False
+    rows = pd.read_csv(table)
+    horizon = rows.loc[rows["quantity"] == "horizon", "value"].max()
+    first_pass = rows.loc[(rows["quantity"] == "jump_step") & (rows["rho"] == 1.0), "value"].max()
+    return round(horizon + first_pass / len(section["rho"])), True
+
+
+def e8_grid(config: dict, setting: dict) -> Grid:
+    """One setting of the phase diagram (every seed x rho), ``steps`` steps from initialisation."""
     section, seeds = config["modular_addition"], config["seeds"][: config["modular_addition"]["seeds"]]
-    setting = section["settings"][0]
     modulus, fraction, weight_decay, hidden = setting["modulus"], setting["train_fraction"], setting["weight_decay"], section["hidden"]
     modular_addition.check(section, modulus, fraction)
+    job = "modular_addition/" + next(name for name, s in setting_jobs(section).items() if s == setting)
+    build_steps, known = e8_build_units(config, job)
     cells = list(itertools.product(section["rho"], seeds))
     first = [i for i, (_, s) in enumerate(cells) if s == seeds[0]]
     a_all, rule = (torch.from_numpy(v) for v in modular_addition.pairs(modulus))
@@ -120,7 +146,7 @@ def e8_grid(config: dict) -> Grid:
     members = modular_addition.Members(modulus, fraction, hidden, [cells[i] for i in first])
     labels, kept, train = members.labels, members.kept, members.train
     init = modular_addition.init_members([cells[i][1] for i in first], modulus, hidden)
-    optimizer_for = lambda params: torch.optim.AdamW(params, lr=section["learning_rate"], weight_decay=weight_decay)  # noqa: E731
+    optimizer_for = lambda params: torch.optim.AdamW(params, lr=section["learning_rate"], weight_decay=weight_decay, fused=True)  # noqa: E731
 
     def measured(guesses: torch.Tensor, grad_sq: torch.Tensor) -> np.ndarray:
         """Per member: the gradient signal ratio (over the member at rho = 1) and the three accuracies (E, 4)."""
@@ -160,7 +186,7 @@ def e8_grid(config: dict) -> Grid:
     def ours(steps, watch):
         everyone = modular_addition.Members(modulus, fraction, hidden, cells)
         with watch:
-            result = modular_addition.train(everyone, {**section, "record_every": max(steps, 10)}, weight_decay, steps)
+            result = modular_addition.train(everyone, section, weight_decay, steps)
         final = result["curves"][-1]  # (curves, members)
         ratio = result["grad_sq"] / result["grad_sq"][[cells.index((1.0, s)) for _, s in cells]]
         return np.stack([ratio, final[0], final[1], final[3]], axis=1)
@@ -169,19 +195,26 @@ def e8_grid(config: dict) -> Grid:
     n_params = sum(v[0].numel() for v in init.values())
     flops = len(cells) * (2 * modulus**2 * hidden * modulus + 2 * 2 * n_train * hidden * modulus)
     moved = len(cells) * 4 * 6 * n_params  # parameters and AdamW's two moments, in and out
-    return Grid(f"E8 modular p={modulus}", len(cells), len(seeds), first, section["max_steps"], flops, moved,
-                {"naive": naive, "vmap": vmapped, "ours": ours}, rtol=np.array([1e-3, 0, 0, 0]), atol=np.array([0, *3 * [ACCURACY_ATOL]]))
+    hidden_all, hidden_train = modulus**2 * hidden, n_train * hidden
+    work = {"exp": len(cells) * modulus * n_train,  # the softmax of every training pair's logits
+            "pass": len(cells) * (hidden_all + 2 * hidden_train + modulus * modulus**2 + modulus * n_train),  # the ReLU of every
+            # pair's hidden units, its backward and the embeddings' sums over the training pairs, the argmax over every
+            # pair's logits (the test accuracy at every step), the softmax's normalisation over the training pairs'
+            "adam": len(cells) * n_params}
+    return Grid(f"E8 {job.split('/')[1]}" + ("" if known else " (<= steps)"), len(cells), len(seeds), first,
+                build_steps, flops, moved, {"naive": naive, "vmap": vmapped, "ours": ours}, rtol=np.array([1e-3, 0, 0, 0]),
+                atol=np.array([0, *3 * [ACCURACY_ATOL]]), family="E8 phase diagram", jobs=(job,), work=work)
 
 
 # ---- E9: handwritten digits, Adam on each member's labels of the shared images ----
 
 def e9_grid(config: dict) -> Grid:
-    section, seeds = {**config["digits"], "noise": ["frozen"]}, config["seeds"]  # frozen noise, the baselines' (the build also
-    # trains fresh noise, as many members again: the README's table predates it)
+    section, seeds = config["digits"], config["seeds"]  # ours trains the build's noises; the baselines frozen noise (see below)
     digits.check(section)
     pool_x, pool_y, test_x, test_y = digits.split(section["test_images"])
     x_test, y_test = torch.from_numpy(test_x), torch.from_numpy(test_y)
-    cells = list(itertools.product(section["train_sizes"], section["rho"], seeds))
+    cells = list(itertools.product(section["train_sizes"], section["rho"], seeds))  # of one noise
+    noises = section["noise"]
     first = [i for i, (_, _, s) in enumerate(cells) if s == seeds[0]]
     n_inputs, hidden = pool_x.shape[1], section["hidden"]
     labels = {i: torch.from_numpy(digits.mixture_labels(cells[i][2], pool_y[: cells[i][0]], cells[i][1])[0]) for i in first}
@@ -202,7 +235,7 @@ def e9_grid(config: dict) -> Grid:
         losses = []
         for i in first:
             net, x = network(i), torch.from_numpy(pool_x[: cells[i][0]])
-            train_steps(torch.optim.Adam(net.parameters(), lr=section["learning_rate"]),
+            train_steps(torch.optim.Adam(net.parameters(), lr=section["learning_rate"], fused=True),
                         lambda: torch.nn.functional.cross_entropy(net(x), labels[i]), steps, watch)
             with torch.no_grad():
                 losses.append(noisy_test_loss(net(x_test), i))
@@ -219,19 +252,26 @@ def e9_grid(config: dict) -> Grid:
                 return torch.nn.functional.cross_entropy(functional_call(base, p, (x,)), y)
 
             vmap_steps(params, loss_fn, (torch.from_numpy(pool_x[:n]), torch.stack([labels[i] for i in idx])), (None, 0),
-                       torch.optim.Adam(params.values(), lr=section["learning_rate"]), steps, watch)
+                       torch.optim.Adam(params.values(), lr=section["learning_rate"], fused=True), steps, watch)
             with torch.no_grad():
                 test_logits = vmap(lambda p: functional_call(base, p, (x_test,)))(params)
             losses.update((i, noisy_test_loss(test_logits[j], i)) for j, i in enumerate(idx))
         return np.array([losses[i] for i in first])
 
-    def ours(steps, watch):
+    def ours(steps, watch):  # every noise of the build, the frozen members' values first
         with watch:
             table = digits.run({**section, "steps": steps}, seeds)
-        return column(table, ["train_size", "rho", "seed"], cells, "noisy_test_loss")
+        return np.concatenate([column(table, ["train_size", "rho", "seed"], cells, "noisy_test_loss", noise=noise) for noise in noises])
 
     n_params = n_inputs * hidden + hidden + hidden * digits.N_CLASSES + digits.N_CLASSES
-    flops = sum(3 * 2 * n * (n_inputs * hidden + hidden * digits.N_CLASSES) for n, _, _ in cells)
-    moved = len(cells) * 4 * 6 * n_params + sum(4 * n * n_inputs for n in section["train_sizes"])
-    return Grid("E9 digits", len(cells), len(seeds), first, section["steps"], flops, moved,
-                {"naive": naive, "vmap": vmapped, "ours": ours})
+    per_noise = len(noises)  # every cell trains once per noise
+    flops = per_noise * sum(3 * 2 * n * (n_inputs * hidden + hidden * digits.N_CLASSES) for n, _, _ in cells)
+    moved = per_noise * len(cells) * 4 * 6 * n_params + sum(4 * n * n_inputs for n in section["train_sizes"])
+    work = {"exp": per_noise * sum(n * digits.N_CLASSES for n, _, _ in cells),  # the softmax of every training image's logits
+            "pass": per_noise * sum(n * (2 * hidden + digits.N_CLASSES) for n, _, _ in cells),  # the ReLU and its backward, the normalisation
+            "adam": per_noise * len(cells) * n_params}
+    # The baselines train the first seed's members of frozen noise and are scaled to every seed and noise: under fresh
+    # noise the build's members also redraw their labels every step, which the scaling leaves out (their ratios are
+    # lower bounds there)
+    return Grid("E9 digits", len(noises) * len(cells), len(noises) * len(seeds), first, section["steps"], flops, moved,
+                {"naive": naive, "vmap": vmapped, "ours": ours}, jobs=("digits/all",), work=work)

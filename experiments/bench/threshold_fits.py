@@ -6,11 +6,18 @@ Unit: one Newton iteration (gradient, Hessian, solve, line search) of every fit 
 torch.nn.Linear, its gradient by backward() and its Hessian by torch.autograd.functional.hessian; vmap maps
 torch.func's grad and hessian of the same module over the fits of one shape.  The data are the job's own: the
 arguments its run(...) hands to fit_logistic, captured (so no second copy of its label recipe).  Ours fits the
-points (E6) or the Zipf-weighted population of keys (E5) themselves: no sufficient statistic, naive-stats does
-not apply.  Compared, in float64: E5's population_loss and E6's bits_per_weight (its mean over labellings of
+points (E6) or the Zipf-weighted population of keys (E5) themselves: no sufficient statistic, naive-stats and
+vmap-stats do not apply.  Compared, in float64: E5's population_loss and E6's bits_per_weight (its mean over labellings of
 an affine map of each fit's loss), rtol 1e-9.  Counted per iteration and fit of P points and N weights: FLOPs
 2 P N^2 (the Hessian) + 6 P N (gradient, margins, the step's change of the margins) + 2 N^3 / 3 (the solve);
-bytes of each point set read once and each fit's labels, data weights and margins read once (float64).
+bytes of each point set read once and each fit's labels, data weights and margins read once (float64);
+elementwise work (Grid.work), with S the line search's nonzero step sizes (STEP_SIZES, 10): S P exponentials (each candidate's softplus at every
+point; the accepted one's also gives the next iteration's sigmoid, and the zero step's loss is the current one)
+and (2 S + 2) P passes (each candidate's margins m - t a and its weighted sum of softplus; the gradient's and the
+Hessian's point weights from the sigmoid).  Left out, so that the bound stays a bound: the softplus's logarithms,
+the sigmoid's division, the scaling of the points by the Hessian's weights (a rank-one update per point could
+absorb it), and the passes over the N weights (the ridge on the Hessian's diagonal, the step).  The elementwise rates
+are float32's (bench/machine.py): in float64 these kernels are slower, which also keeps the bound a bound.
 """
 import math
 
@@ -86,10 +93,10 @@ def newton_vmapped(x: torch.Tensor, y: torch.Tensor, c: torch.Tensor, iterations
 
 
 def fits_grid(name: str, fits: list[tuple], point_floats: int, n_seeds: int, subset: list[int], build_steps: int, ours,
-              to_values) -> Grid:
+              to_values, job: str) -> Grid:
     """A grid of Newton fits.  fits: the first seed's (x (P, N), y (P,), c (P,)) in the order ``to_values`` reads
     their losses, point_floats: the size of their distinct point sets; ours(units) -> ours' values (the first
-    seed's at ``subset``)."""
+    seed's at ``subset``); job: the build's job that runs it (Grid.jobs)."""
 
     def naive(units, watch):
         return to_values(np.array([newton_per_run(x, y, c, units, watch) for x, y, c in fits]))
@@ -111,8 +118,11 @@ def fits_grid(name: str, fits: list[tuple], point_floats: int, n_seeds: int, sub
 
     flops = n_seeds * sum(2 * p * n * n + 6 * p * n + 2 * n**3 / 3 for p, n in (x.shape for x, _, _ in fits))
     moved = n_seeds * 8 * (point_floats + sum(3 * x.shape[0] for x, _, _ in fits))
+    points = n_seeds * sum(x.shape[0] for x, _, _ in fits)
+    candidates = len(STEP_SIZES)  # the line search's step sizes other than 0, whose loss is the current one
+    work = {"exp": points * candidates, "pass": points * (2 * candidates + 2), "adam": 0}
     return Grid(name, n_seeds * len(fits), n_seeds, subset, build_steps, flops, moved,
-                {"naive": naive, "vmap": vmapped, "ours": timed_ours}, rtol=RTOL, dtype=torch.float64)
+                {"naive": naive, "vmap": vmapped, "ours": timed_ours}, rtol=RTOL, dtype=torch.float64, jobs=(job,), work=work)
 
 
 def fit_arguments(module, run) -> list[tuple]:
@@ -134,7 +144,8 @@ def e5_size_grid(config: dict) -> Grid:
         return column(table, ["weights", "seed", "alpha"], cells, "population_loss")
 
     point_floats = sum(features[0].numel() for features, _, _ in arguments)
-    return fits_grid("E5 size", fits, point_floats, len(seeds), [cells.index(c) for c in first], part["iterations"], ours, lambda losses: losses)
+    return fits_grid("E5 size", fits, point_floats, len(seeds), [cells.index(c) for c in first], part["iterations"], ours, lambda losses: losses,
+                     "zipf_scaling/size")
 
 
 def e6_noise_grid(config: dict) -> Grid:
@@ -155,7 +166,7 @@ def e6_noise_grid(config: dict) -> Grid:
         return column(table, ["points_per_weight", "points", "seed"], cells, "bits_per_weight")
 
     point_floats = sum(cells[i][1] * n_weights for i in first)
-    return fits_grid(f"E6 noise N={n_weights}", fits, point_floats, len(seeds), first, section["iterations"], ours, bits)
+    return fits_grid(f"E6 noise N={n_weights}", fits, point_floats, len(seeds), first, section["iterations"], ours, bits, f"capacity/noise_N{n_weights}")
 
 
 def e6_mixture_grid(config: dict) -> Grid:
@@ -181,4 +192,4 @@ def e6_mixture_grid(config: dict) -> Grid:
 
     subset = [i * len(dials) + j for i in first for j in range(len(dials))]
     point_floats = sum(sets[i][1] * n_weights for i in first)
-    return fits_grid(f"E6 mixture N={n_weights}", fits, point_floats, len(seeds), subset, section["iterations"], ours, bits)
+    return fits_grid(f"E6 mixture N={n_weights}", fits, point_floats, len(seeds), subset, section["iterations"], ours, bits, "capacity/mixture")

@@ -1,7 +1,7 @@
 """What every experiment entry point shares: its command line, thread setting, and atomic output.
 
 Each run writes a tidy CSV (one row per measurement) and, beside it, a JSON manifest with the
-config, seeds, package versions, git commit and wall time, one per job (README "When something goes wrong").
+config, seeds, device, package versions, git commit and wall time, one per job (README "When something goes wrong").
 Runs flagged diverged (rows with quantity "diverged" and value 1) are counted in the manifest
 and listed, with their configs, in the job's log (README "When something goes wrong").
 """
@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import torch
 
+from experiments.common import device
 from experiments.common.io import atomic_path, git_commit, write_text_atomic
 
 PACKAGES = ("torch", "numpy", "pandas", "sympy")
@@ -25,6 +26,8 @@ def parser(description: str) -> argparse.ArgumentParser:
     p.add_argument("--config", required=True, type=json.loads, help="the experiment's section of the validated config, as JSON")
     p.add_argument("--seeds", required=True, type=int, nargs="+")
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads (Snakemake passes the rule's threads)")
+    p.add_argument("--device", type=device.argument, default="cpu",
+                   help="cpu, cuda or cuda:N: the config's device (experiments/common/device.py), checked before any training")
     p.add_argument("--out", required=True, type=Path, help="the tidy results table (CSV)")
     p.add_argument("--manifest", required=True, type=Path, help="the run's manifest (JSON)")
     return p
@@ -53,6 +56,7 @@ def finish(args: argparse.Namespace, table: pd.DataFrame, started: float, **sele
         "selection": selection,
         "seeds": args.seeds,
         "threads": args.threads,
+        "device": str(args.device) + (f" ({torch.cuda.get_device_name(args.device)})" if args.device.type == "cuda" else ""),
         "versions": {"python": platform.python_version(), **{name: version(name) for name in PACKAGES}},
         "git_commit": git_commit(),
         "wall_time_s": round(time.perf_counter() - started, 3),

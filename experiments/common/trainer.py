@@ -18,6 +18,9 @@ experiments.bench measures it).  In float32 the chunk size can move a few last b
 Adam rounds the elements past a tensor's last whole vector (16 floats) in a scalar path, and which
 elements those are depends on the chunk's size (at V = 2 and 10; never the thread count).
 
+On a GPU (the config's device, experiments/common/device.py) every member trains in one chunk, on the
+device of the parameters and counts it is given; the result stays there.
+
 A member whose logits overflow at some step has diverged: its gradient is NaN from then on, which
 Adam carries into its parameters for good.  It is flagged, and its final loss is NaN, so that no
 caller can mistake it for a measurement (README "When something goes wrong").  Members are
@@ -31,6 +34,7 @@ from typing import NamedTuple
 import torch
 
 from experiments.common import chunks
+from experiments.common.device import chunks_on
 from experiments.common.models import Model, Params
 from experiments.common.progress import Progress
 
@@ -68,7 +72,7 @@ class FusedAdam:
     def __init__(self, params: list[torch.Tensor], config: TrainConfig):
         self.params, self.config = params, config
         self.first, self.second = [torch.zeros_like(p) for p in params], [torch.zeros_like(p) for p in params]
-        self.steps_taken = [torch.zeros(()) for _ in params]  # one per parameter, float32, as Adam keeps them
+        self.steps_taken = [torch.zeros((), device=p.device) for p in params]  # one per parameter, float32, as Adam keeps them
 
     def step(self, gradients: list[torch.Tensor], step: int) -> None:
         """Step ``step`` (from 0) of the schedule: move the parameters in place."""
@@ -115,13 +119,14 @@ def _train_chunks(model: Model, leaves: list[Params], counts: list[torch.Tensor]
 
 
 def train_on_counts(model: Model, params: Params, counts: torch.Tensor, config: TrainConfig) -> Trained:
-    """Train every member on its own counts (E, K, V); return its parameters, final train loss and divergence flag.
+    """Train every member on its own counts (E, K, V); return its parameters, final train loss and divergence flag,
+    on the device of ``params`` and ``counts``.
 
     The chunks are dealt in turn to as many workers as torch has threads; each worker trains its chunks one after
     the other on one thread, so the threads never wait for each other's steps (only, between small operations, for
     Python's interpreter lock: the build runs each job on one thread), and the thread count changes no bit."""
     threads = torch.get_num_threads()
-    slices = member_chunks(params, counts)
+    slices = chunks_on(counts.device, counts.shape[0], member_chunks(params, counts))
     # one leaf tensor per chunk and parameter, so that each chunk's Adam owns its parameters
     leaves = [{name: p[chunk].detach().clone() for name, p in params.items()} for chunk in slices]
     counts_t = counts.transpose(1, 2).contiguous()  # (E, V, K): the softmax over classes runs in vectors across keys

@@ -17,11 +17,12 @@ import pandas as pd
 import torch
 
 from experiments.common import lookup_table, runs
+from experiments.common.device import CPU, to_device
 from experiments.common.models import MODELS, init_ensemble
 from experiments.common.trainer import TrainConfig, all_key_logits, train_on_counts
 
 
-def run(config: dict, seeds: list[int], model_name: str, n_classes: int) -> pd.DataFrame:
+def run(config: dict, seeds: list[int], model_name: str, n_classes: int, device: torch.device = CPU) -> pd.DataFrame:
     model = MODELS[model_name]
     n_keys = config["keys"]
     cells = list(itertools.product(config["rho"], config["samples_per_key"], seeds))
@@ -31,15 +32,15 @@ def run(config: dict, seeds: list[int], model_name: str, n_classes: int) -> pd.D
     counts = np.stack([lookup_table.label_counts(s, tables[s], r, n_classes, m) for r, m, s in cells])
     truth = np.stack([lookup_table.label_distribution(tables[s], r, n_classes) for r, m, s in cells])
 
-    # train: one member per cell, initialised by its seed alone
+    # train on the device: one member per cell, initialised by its seed alone (on the CPU's generator)
     params = init_ensemble(model, [s for _, _, s in cells], n_keys, n_classes, config["models"][model_name])
     train = TrainConfig(steps=config["steps"], learning_rate=config["learning_rate"])
-    params, train_loss, diverged = train_on_counts(model, params, torch.tensor(counts, dtype=torch.float32), train)
-    diverged = diverged.numpy()
+    params, train_loss, diverged = train_on_counts(model, to_device(params, device), torch.tensor(counts, dtype=torch.float32, device=device), train)
+    diverged = diverged.cpu().numpy()
 
     # measure: test loss and accuracy under the exact distribution, and the train optimum
     with torch.no_grad():
-        log_probs = torch.log_softmax(all_key_logits(model, params), dim=-1).double().numpy()
+        log_probs = torch.log_softmax(all_key_logits(model, params), dim=-1).double().cpu().numpy()
     test_loss = -(truth * log_probs).sum(axis=2).mean(axis=1)
     guesses = log_probs.argmax(axis=2)  # (E, K)
     test_accuracy = np.take_along_axis(truth, guesses[..., None], axis=2)[..., 0].mean(axis=1)
@@ -50,7 +51,7 @@ def run(config: dict, seeds: list[int], model_name: str, n_classes: int) -> pd.D
     quantities = {
         "test_loss": test_loss,
         "test_accuracy": test_accuracy,
-        "train_loss": train_loss.double().numpy(),
+        "train_loss": train_loss.double().cpu().numpy(),
         "train_loss_optimum": train_optimum,
         "diverged": diverged.astype(float),
     }
@@ -68,7 +69,7 @@ def main() -> None:
     p.add_argument("--classes", required=True, type=int)
     args = p.parse_args()
     started = runs.start(args)
-    table = run(args.config, args.seeds, args.model, args.classes)
+    table = run(args.config, args.seeds, args.model, args.classes, args.device)
     runs.finish(args, table, started, model=args.model, classes=args.classes)
 
 

@@ -25,6 +25,7 @@ import torch
 from torch.func import grad, vmap
 
 from experiments.common import lookup_table, runs
+from experiments.common.device import CPU, to_device
 from experiments.common.models import MODELS, Model, Params, init_ensemble
 
 
@@ -43,9 +44,10 @@ def distinct_gradients(model: Model, params: Params, n_keys: int, n_classes: int
 
     They are per_sample_gradients of the K V pairs, so each is the gradient of any sample with that pair.
     """
-    members = next(iter(params.values())).shape[0]
-    keys = torch.arange(n_keys).repeat_interleave(n_classes).expand(members, -1)
-    labels = torch.arange(n_classes).repeat(n_keys).expand(members, -1)
+    first = next(iter(params.values()))
+    members = first.shape[0]
+    keys = torch.arange(n_keys, device=first.device).repeat_interleave(n_classes).expand(members, -1)
+    labels = torch.arange(n_classes, device=first.device).repeat(n_keys).expand(members, -1)
     return per_sample_gradients(model, params, keys, labels)
 
 
@@ -58,16 +60,16 @@ def batch_pair_counts(pairs: torch.Tensor, n_pairs: int, batch_size: int, chunk:
     flop costing about 1/200 of a counting step on CPU), so couples are counted while 10 B < A.
     """
     members, n = pairs.shape
-    member = torch.arange(members)[:, None]
+    member = torch.arange(members, device=pairs.device)[:, None]
     batches = chunk // batch_size
-    total = torch.zeros(members, n_pairs * n_pairs, dtype=torch.float64)
+    total = torch.zeros(members, n_pairs * n_pairs, dtype=torch.float64, device=pairs.device)
     for start in range(0, n, chunk):
         within = pairs[:, start : start + chunk].reshape(members, batches, batch_size)
         if 10 * batch_size < n_pairs:
             index = (member[:, :, None, None] * n_pairs + within[..., :, None]) * n_pairs + within[..., None, :]  # (E, C/B, B, B)
             total += torch.bincount(index.flatten(), minlength=members * n_pairs * n_pairs).reshape(members, -1)
         else:
-            index = ((member[:, :, None] * batches + torch.arange(batches)[:, None]) * n_pairs + within).flatten()  # (E, C/B, B)
+            index = ((member[:, :, None] * batches + torch.arange(batches, device=pairs.device)[:, None]) * n_pairs + within).flatten()  # (E, C/B, B)
             counts = torch.bincount(index, minlength=members * batches * n_pairs).reshape(members, batches, n_pairs).double()
             total += (counts.transpose(1, 2) @ counts).reshape(members, -1)
     return total.reshape(members, n_pairs, n_pairs)
@@ -87,14 +89,15 @@ def gradient_sums(model: Model, params: Params, keys: torch.Tensor, labels: torc
     gradients = distinct_gradients(model, params, n_keys, n_classes).double()  # (E, A, P)
     gram = gradients @ gradients.transpose(1, 2)  # (E, A, A)
     pairs = keys * n_classes + labels  # (E, n)
-    pair_counts = torch.bincount((torch.arange(members)[:, None] * n_pairs + pairs).flatten(), minlength=members * n_pairs).reshape(members, n_pairs).double()
+    member = torch.arange(members, device=pairs.device)[:, None]
+    pair_counts = torch.bincount((member * n_pairs + pairs).flatten(), minlength=members * n_pairs).reshape(members, n_pairs).double()
     grad_sum = (pair_counts[:, None, :] @ gradients)[:, 0]
     sq_norm_sum = (pair_counts * gram.diagonal(dim1=1, dim2=2)).sum(dim=1)
     batch_sq_sum = {b: (batch_pair_counts(pairs, n_pairs, b, chunk) * gram).sum(dim=(1, 2)) / b**2 for b in batch_sizes}
     return grad_sum, sq_norm_sum, batch_sq_sum
 
 
-def run(config: dict, seeds: list[int], model_name: str) -> pd.DataFrame:
+def run(config: dict, seeds: list[int], model_name: str, device: torch.device = CPU) -> pd.DataFrame:
     model = MODELS[model_name]
     n_keys, n_classes, n = config["keys"], config["classes"], config["samples"]
     batch_sizes, chunk = config["batch_sizes"], config["chunk"]
@@ -103,11 +106,11 @@ def run(config: dict, seeds: list[int], model_name: str) -> pd.DataFrame:
         raise ValueError(f"gradient_noise: each of batch_sizes {batch_sizes} must divide the next, the largest must divide chunk ({chunk}), and chunk must divide samples ({n})")
     cells = list(itertools.product(config["rho"], seeds))
 
-    # data: n samples for each member
+    # data: n samples for each member, drawn on the CPU, and each member's initialisation, on the device
     data = [lookup_table.samples(s, lookup_table.rule_table(s, n_keys, n_classes), r, n_classes, n) for r, s in cells]
-    keys = torch.tensor(np.stack([k for k, _ in data]))  # (E, n)
-    labels = torch.tensor(np.stack([y for _, y in data]))  # (E, n)
-    params = init_ensemble(model, [s for _, s in cells], n_keys, n_classes, config["models"][model_name])
+    keys = torch.tensor(np.stack([k for k, _ in data]), device=device)  # (E, n)
+    labels = torch.tensor(np.stack([y for _, y in data]), device=device)  # (E, n)
+    params = to_device(init_ensemble(model, [s for _, s in cells], n_keys, n_classes, config["models"][model_name]), device)
     grad_sum, sq_norm_sum, batch_sq_sum = gradient_sums(model, params, keys, labels, n_keys, n_classes, batch_sizes, chunk)
 
     # estimates
@@ -121,6 +124,7 @@ def run(config: dict, seeds: list[int], model_name: str) -> pd.DataFrame:
         ("noise_scale", None): trace / signal,
         **{("minibatch_sq_norm", b): batch_sq_sum[b] / (n // b) for b in batch_sizes},
     }
+    quantities = {key: values.cpu() for key, values in quantities.items()}
     rows = [
         {"model": model_name, "keys": n_keys, "classes": n_classes, "rho": r, "samples": n, "seed": s, "quantity": q, "batch_size": b, "value": float(values[i])}
         for (q, b), values in quantities.items()
@@ -134,7 +138,7 @@ def main() -> None:
     p.add_argument("--model", required=True, choices=sorted(MODELS))
     args = p.parse_args()
     started = runs.start(args)
-    table = run(args.config, args.seeds, args.model)
+    table = run(args.config, args.seeds, args.model, args.device)
     runs.finish(args, table, started, model=args.model)
 
 

@@ -31,6 +31,7 @@ import torch
 from experiments.common import runs
 from experiments.common.chunks import member_slices
 from experiments.common.curves import log_log_slope
+from experiments.common.device import CPU, chunks_on
 from experiments.common.progress import Progress
 from experiments.common.streams import rng_for
 from theory.gradient_flow import gradient_flow_loss
@@ -63,12 +64,12 @@ def gradient_descent(x: torch.Tensor, y: torch.Tensor, learning_rate: float, rec
     so GD runs on the residual (from r = -y) and the n x n kernel, the same iterates in exact arithmetic as on w
     with the n x d data X, and the loss |r|^2 / 2n comes without X w - y's cancellation however small it gets.  Members are
     independent: they run in chunks whose kernels fit in the CPU's cache, all steps of a chunk before the next,
-    the chunks shared among torch's threads."""
+    the chunks shared among torch's threads (on a GPU, all at once)."""
     n = x.shape[1]
     kernel = x @ x.transpose(1, 2) / n  # (E, n, n), symmetric
-    losses = torch.empty(x.shape[0], len(record), dtype=x.dtype)
+    losses = torch.empty(x.shape[0], len(record), dtype=x.dtype, device=x.device)
 
-    slices = member_slices(x.shape[0], n * n * x.element_size())  # chunks of kernels
+    slices = chunks_on(x.device, x.shape[0], member_slices(x.shape[0], n * n * x.element_size()))  # chunks of kernels
     progress = Progress(f"gradient descent, {x.shape[0]} members in {len(slices)} chunks", len(slices) * (max(record) + 1))
     done = itertools.count(1)  # steps taken over all chunks (next() is atomic under the interpreter lock)
 
@@ -90,20 +91,20 @@ def gradient_descent(x: torch.Tensor, y: torch.Tensor, learning_rate: float, rec
     return losses
 
 
-def run(config: dict, seeds: list[int], n_features: int) -> pd.DataFrame:
+def run(config: dict, seeds: list[int], n_features: int, device: torch.device = CPU) -> pd.DataFrame:
     n, r2, sigma2, repeats = config["samples"], config["teacher_norm_sq"], config["noise_variance"], config["repeats"]
     cells = list(itertools.product(config["rho"], seeds))
-    data = [draw(s, n, n_features, r, r2, sigma2, repeats) for r, s in cells]
-    x = torch.tensor(np.concatenate([dx for dx, _, _ in data]))  # (E, n, d), E = cells x repeats
-    y = torch.tensor(np.concatenate([dy for _, dy, _ in data]))  # (E, n)
-    beta = torch.tensor(np.concatenate([db for _, _, db in data]))  # (E, d)
-    dial = torch.tensor(np.repeat([r for r, _ in cells], repeats))  # (E,)
+    data = [draw(s, n, n_features, r, r2, sigma2, repeats) for r, s in cells]  # drawn on the CPU, fitted on the device
+    x = torch.tensor(np.concatenate([dx for dx, _, _ in data]), device=device)  # (E, n, d), E = cells x repeats
+    y = torch.tensor(np.concatenate([dy for _, dy, _ in data]), device=device)  # (E, n)
+    beta = torch.tensor(np.concatenate([db for _, _, db in data]), device=device)  # (E, d)
+    dial = torch.tensor(np.repeat([r for r, _ in cells], repeats), device=device)  # (E,)
 
     # the minimum-norm least-squares fit of every member at once
     w = min_norm_fit(x, y)
     train_mse = ((torch.einsum("end,ed->en", x, w) - y) ** 2).mean(dim=1)
     test_risk = dial * ((beta - w) ** 2).sum(dim=1) + (1 - dial) * (sigma2 + (w**2).sum(dim=1))
-    per_cell = {"train_mse": train_mse, "test_risk": test_risk}
+    per_cell = {"train_mse": train_mse.cpu(), "test_risk": test_risk.cpu()}
     design = {"samples": n, "features": n_features, "repeats": repeats, "teacher_norm_sq": r2, "noise_variance": sigma2}
     rows = [
         {**design, "rho": r, "seed": s, "step": pd.NA, "quantity": q, "value": float(v.reshape(len(cells), repeats)[i].mean())}
@@ -114,17 +115,17 @@ def run(config: dict, seeds: list[int], n_features: int) -> pd.DataFrame:
     # gradient descent against T5's eigen-sum on the same data
     if n_features in config["gd_features"]:
         record = sorted({0, *np.unique(np.geomspace(1, config["gd_steps"], 12).astype(int))})
-        measured = gradient_descent(x, y, config["gd_learning_rate"], record).reshape(len(cells), repeats, -1).mean(dim=1)
+        measured = gradient_descent(x, y, config["gd_learning_rate"], record).reshape(len(cells), repeats, -1).mean(dim=1).cpu()
         eigenvalues, vectors = torch.linalg.eigh(x @ x.transpose(1, 2) / n)  # of X X^T / n, (E, n)
         projections = torch.einsum("enk,en->ek", vectors, y)
         times = config["gd_learning_rate"] * np.asarray(record, float)
-        theory = gradient_flow_loss(times[:, None], eigenvalues.numpy()[None], projections.numpy()[None], n)  # (S, E)
+        theory = gradient_flow_loss(times[:, None], eigenvalues.cpu().numpy()[None], projections.cpu().numpy()[None], n)  # (S, E)
         theory = theory.T.reshape(len(cells), repeats, -1).mean(axis=1)
         for (i, (r, s)), (j, step) in itertools.product(enumerate(cells), enumerate(record)):
             for q, v in (("gd_loss", float(measured[i, j])), ("gd_eigen_sum", float(theory[i, j]))):
                 rows.append({**design, "rho": r, "seed": s, "step": step, "quantity": q, "value": v})
     if n_features == max(config["features"]):
-        rows += power_law_run(config["power_law"], seeds)
+        rows += power_law_run(config["power_law"], seeds, device)
     return pd.DataFrame(rows).astype({"step": "Int64"})
 
 
@@ -133,7 +134,7 @@ def power_law_steps(part: dict) -> list[int]:
     return sorted(set(np.geomspace(part["fit_from"], part["steps"], part["records"]).round().astype(int).tolist()))
 
 
-def power_law_run(part: dict, seeds: list[int]) -> list[dict]:
+def power_law_run(part: dict, seeds: list[int], device: torch.device = CPU) -> list[dict]:
     """T5's power law: gradient descent on noiseless data with spectrum j^{-2a} and teacher j^{-b}, every (a, b, seed)."""
     n, d, lr = part["samples"], part["features"], part["learning_rate"]
     if len(part["spectrum"]) != len(part["teacher"]):
@@ -145,16 +146,16 @@ def power_law_run(part: dict, seeds: list[int]) -> list[dict]:
         x = rng_for(seed, "least_squares_power_law", n, d, float(spectrum)).normal(size=(n, d)) * j ** -spectrum  # E x_j^2 = j^{-2a}
         y = x @ j ** -teacher
         sxx.append(x.T @ x / n), sxy.append(x.T @ y / n), syy.append(y @ y / n)
-    sxx, sxy, syy = (torch.tensor(np.stack(v)) for v in (sxx, sxy, syy))
+    sxx, sxy, syy = (torch.tensor(np.stack(v), device=device) for v in (sxx, sxy, syy))
     record = power_law_steps(part)
-    w = torch.zeros(len(cells), d, dtype=torch.float64)
+    w = torch.zeros(len(cells), d, dtype=torch.float64, device=device)
     losses = []
     for step in range(record[-1] + 1):
         gradient = torch.einsum("eij,ej->ei", sxx, w) - sxy  # of |y - X w|^2 / (2n)
         if step in record:
             losses.append(0.5 * torch.einsum("ei,ei->e", w, gradient - sxy) + 0.5 * syy)
         w = w - lr * gradient
-    losses = torch.stack(losses, dim=1).numpy()  # (E, steps)
+    losses = torch.stack(losses, dim=1).cpu().numpy()  # (E, steps)
     exponents = -log_log_slope(np.asarray(record, float), losses)
     design = {"samples": n, "features": d, "rho": 1.0, "learning_rate": lr, "step": pd.NA}
     rows = []
@@ -170,7 +171,7 @@ def main() -> None:
     p.add_argument("--features", required=True, type=int, help="d, the number of features of this job's fits")
     args = p.parse_args()
     started = runs.start(args)
-    table = run(args.config, args.seeds, args.features)
+    table = run(args.config, args.seeds, args.features, args.device)
     runs.finish(args, table, started, features=args.features)
 
 

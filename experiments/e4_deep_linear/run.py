@@ -40,6 +40,7 @@ import torch
 
 from experiments.common import runs
 from experiments.common.curves import crossing_times
+from experiments.common.device import CPU
 from experiments.common.progress import Progress
 from experiments.common.streams import rng_for
 from experiments.e4_deep_linear.spec import WIDTH_MARGIN
@@ -85,10 +86,10 @@ def train(sxx: torch.Tensor, syx: torch.Tensor, w1: torch.Tensor, w2: torch.Tens
     return torch.stack(snapshots, dim=1)
 
 
-def start(u0, u: np.ndarray, v: np.ndarray, members: int) -> tuple[torch.Tensor, torch.Tensor]:
+def start(u0, u: np.ndarray, v: np.ndarray, members: int, device: torch.device = CPU) -> tuple[torch.Tensor, torch.Tensor]:
     """Saxe et al.'s decoupled balanced start, W1 = sqrt(u0) V^T, W2 = sqrt(u0) U, for each member (u0 scalar or one per member)."""
-    scale = torch.tensor(np.sqrt(np.broadcast_to(np.asarray(u0, float), (members,))))[:, None, None]
-    return scale * torch.tensor(v.T), scale * torch.tensor(u)  # (E, k, d), (E, d, k)
+    scale = torch.tensor(np.sqrt(np.broadcast_to(np.asarray(u0, float), (members,))), device=device)[:, None, None]
+    return scale * torch.tensor(v.T, device=device), scale * torch.tensor(u, device=device)  # (E, k, d), (E, d, k)
 
 
 def check(config: dict) -> None:
@@ -108,18 +109,20 @@ def check(config: dict) -> None:
             raise ValueError(f"deep_linear: onset rho_over_critical reaches rho = {top:.3g} > 1 at (d, n) = ({dim}, {n})")
 
 
-def run(config: dict, seeds: list[int]) -> pd.DataFrame:
+def run(config: dict, seeds: list[int], device: torch.device = CPU) -> pd.DataFrame:
+    """Every part's rows; each part's members train on ``device`` from data drawn on the CPU."""
     check(config)
     dim, sigma2, u0 = config["dimension"], config["noise_variance"], config["init"]
     lr, steps, record = config["learning_rate"], config["steps"], config["record_every"]
     u, s, v = teacher(dim, config["singular_values"])
     cells = list(itertools.product(config["rho"], config["samples"], seeds))
     stats = [statistics(seed, dim, r, n, sigma2, u, s, v) for r, n, seed in cells]
-    sxx = torch.tensor(np.stack([a for a, _ in stats]))  # (E, d, d)
-    syx = torch.tensor(np.stack([b for _, b in stats]))
+    sxx = torch.tensor(np.stack([a for a, _ in stats]), device=device)  # (E, d, d)
+    syx = torch.tensor(np.stack([b for _, b in stats]), device=device)
 
-    w1, w2 = start(u0, u, v, len(cells))
-    strength = train(sxx, syx, w1, w2, lr, steps, record, modes=(torch.tensor(u), torch.tensor(v))).transpose(1, 2).numpy()  # (E, modes, T)
+    w1, w2 = start(u0, u, v, len(cells), device)
+    modes = (torch.tensor(u, device=device), torch.tensor(v, device=device))
+    strength = train(sxx, syx, w1, w2, lr, steps, record, modes).transpose(1, 2).cpu().numpy()  # (E, modes, T)
     times = lr * np.arange(0, steps + 1, record)
     final = np.asarray([r for r, _, _ in cells])[:, None] * s[None]  # rho s_i
     halves = crossing_times(times, strength, final / 2)
@@ -131,22 +134,23 @@ def run(config: dict, seeds: list[int]) -> pd.DataFrame:
         rows.append({**base, "time": np.nan, "quantity": "half_time", "value": halves[e, i]})
         rows.append({**base, "time": np.nan, "quantity": "final_strength", "value": strength[e, i, -1]})
         rows += [{**base, "time": t, "quantity": "mode_strength", "value": val} for t, val in zip(times, strength[e, i])]
-    rows += u0_sweep(config, seeds, u, s, v, common)
-    rows += noise_threshold(config, seeds, common)
-    rows += onset(config, seeds, common)
+    rows += u0_sweep(config, seeds, u, s, v, common, device)
+    rows += noise_threshold(config, seeds, common, device)
+    rows += onset(config, seeds, common, device)
     return pd.DataFrame(rows)
 
 
-def u0_sweep(config: dict, seeds: list[int], u, s, v, common: dict) -> list[dict]:
+def u0_sweep(config: dict, seeds: list[int], u, s, v, common: dict, device: torch.device = CPU) -> list[dict]:
     """Every rho at the sweep's n, from each u0 of its grid on the same data: half-times, widths, onset slopes."""
     sweep, lr, steps = config["u0_sweep"], config["learning_rate"], config["steps"]
     inits, n = sweep["init"], sweep["samples"]
     data = {(r, seed): statistics(seed, common["dimension"], r, n, common["noise_variance"], u, s, v) for r in config["rho"] for seed in seeds}
     cells = list(itertools.product(config["rho"], seeds, inits))
-    sxx = torch.tensor(np.stack([data[r, seed][0] for r, seed, _ in cells]))
-    syx = torch.tensor(np.stack([data[r, seed][1] for r, seed, _ in cells]))
-    w1, w2 = start([u0 for _, _, u0 in cells], u, v, len(cells))
-    strength = train(sxx, syx, w1, w2, lr, steps, 1, modes=(torch.tensor(u), torch.tensor(v))).transpose(1, 2).numpy()  # (E, modes, T)
+    sxx = torch.tensor(np.stack([data[r, seed][0] for r, seed, _ in cells]), device=device)
+    syx = torch.tensor(np.stack([data[r, seed][1] for r, seed, _ in cells]), device=device)
+    w1, w2 = start([u0 for _, _, u0 in cells], u, v, len(cells), device)
+    modes = (torch.tensor(u, device=device), torch.tensor(v, device=device))
+    strength = train(sxx, syx, w1, w2, lr, steps, 1, modes).transpose(1, 2).cpu().numpy()  # (E, modes, T)
     times = lr * np.arange(steps + 1)
     final = strength[..., -1]
     halves = crossing_times(times, strength, final / 2)
@@ -167,7 +171,7 @@ def u0_sweep(config: dict, seeds: list[int], u, s, v, common: dict) -> list[dict
     return rows
 
 
-def noise_threshold(config: dict, seeds: list[int], common: dict) -> list[dict]:
+def noise_threshold(config: dict, seeds: list[int], common: dict, device: torch.device = CPU) -> list[dict]:
     """A width-1 network on a one-mode teacher of each strength s: the strength it keeps along the mode
     (per seed, the mean over ``repeats`` data sets)."""
     part, u0 = config["noise_threshold"], config["init"]
@@ -175,14 +179,14 @@ def noise_threshold(config: dict, seeds: list[int], common: dict) -> list[dict]:
     cells = list(itertools.product(part["singular_values"], seeds, range(repeats)))
     teachers = {strength: teacher(dim, [strength]) for strength in part["singular_values"]}
     stats = [statistics(seed, dim, r, n, common["noise_variance"], *teachers[strength], rep) for strength, seed, rep in cells]
-    sxx = torch.tensor(np.stack([a for a, _ in stats]))
-    syx = torch.tensor(np.stack([b for _, b in stats]))
-    u = torch.tensor(np.concatenate([teachers[strength][0] for strength, _, _ in cells], axis=1))  # (d, E): member e's mode
-    v = torch.tensor(np.concatenate([teachers[strength][2] for strength, _, _ in cells], axis=1))
+    sxx = torch.tensor(np.stack([a for a, _ in stats]), device=device)
+    syx = torch.tensor(np.stack([b for _, b in stats]), device=device)
+    u = torch.tensor(np.concatenate([teachers[strength][0] for strength, _, _ in cells], axis=1), device=device)  # (d, E): member e's mode
+    v = torch.tensor(np.concatenate([teachers[strength][2] for strength, _, _ in cells], axis=1), device=device)
     w1 = np.sqrt(u0) * v.T[:, None, :]  # (E, 1, d)
     w2 = np.sqrt(u0) * u.T[:, :, None]  # (E, d, 1)
     maps = train(sxx, syx, w1, w2, part["learning_rate"], part["steps"], part["steps"])[:, -1]  # (E, d, d)
-    kept = torch.einsum("ie,eij,je->e", u, maps, v).numpy().reshape(len(part["singular_values"]), len(seeds), repeats).mean(axis=-1)
+    kept = torch.einsum("ie,eij,je->e", u, maps, v).cpu().numpy().reshape(len(part["singular_values"]), len(seeds), repeats).mean(axis=-1)
     base = {**common, "dimension": dim, "learning_rate": part["learning_rate"], "steps": part["steps"], "init": u0, "rho": r, "samples": n,
             "mode": 0, "time": np.nan}
     return [{**base, "seed": seed, "singular_value": strength, "quantity": "threshold_final_strength", "value": kept[i, k]}
@@ -198,7 +202,7 @@ def random_start(seed: int, dim: int, u0: float, members: int) -> tuple[torch.Te
     return (scale * w1).expand(members, 1, dim).clone(), (scale * w2).expand(members, dim, 1).clone()
 
 
-def onset(config: dict, seeds: list[int], common: dict) -> list[dict]:
+def onset(config: dict, seeds: list[int], common: dict, device: torch.device = CPU) -> list[dict]:
     """Every rho of the declared grid around rho_c, per shape (d, n), from a random small start: the squared overlap of
     the learned directions with the teacher's mode (per seed, the mean over ``repeats`` data sets)."""
     part, sigma2 = config["onset"], common["noise_variance"]
@@ -209,10 +213,10 @@ def onset(config: dict, seeds: list[int], common: dict) -> list[dict]:
         u, s, v = teacher(dim, [strength])
         cells = list(itertools.product(rhos, seeds, range(repeats)))
         stats = [statistics(seed, dim, r, n, sigma2, u, s, v, "onset", rep) for r, seed, rep in cells]
-        sxx = torch.tensor(np.stack([a for a, _ in stats]))
-        syx = torch.tensor(np.stack([b for _, b in stats]))
-        starts = [random_start(seed, dim, u0, 1) for _, seed, _ in cells]
-        w1, w2 = torch.cat([a for a, _ in starts]), torch.cat([b for _, b in starts])
+        sxx = torch.tensor(np.stack([a for a, _ in stats]), device=device)
+        syx = torch.tensor(np.stack([b for _, b in stats]), device=device)
+        starts = [random_start(seed, dim, u0, 1) for _, seed, _ in cells]  # on the CPU's generator
+        w1, w2 = torch.cat([a for a, _ in starts]).to(device), torch.cat([b for _, b in starts]).to(device)
         progress = Progress(f"onset d = {dim}, n = {n}, {len(cells)} members", steps)
         for step in range(steps):  # full-batch GD on the rank-1 map w2 w1: the error w2 w1 Sxx - Syx never formed
             w1_sxx, w2t = w1 @ sxx, w2.transpose(1, 2)  # (E, 1, d), (E, 1, d)
@@ -220,9 +224,9 @@ def onset(config: dict, seeds: list[int], common: dict) -> list[dict]:
             grad2 = w2 * (w1_sxx @ w1.transpose(1, 2)) - syx @ w1.transpose(1, 2)  # error w1^T, (E, d, 1)
             w1, w2 = w1 - lr * grad1, w2 - lr * grad2
             progress.update(step + 1)
-        out = (torch.tensor(u[:, 0]) @ w2[:, :, 0].T) ** 2 / (w2[:, :, 0] ** 2).sum(1)
-        into = (w1[:, 0, :] @ torch.tensor(v[:, 0])) ** 2 / (w1[:, 0, :] ** 2).sum(1)
-        overlap = ((out + into) / 2).numpy().reshape(len(rhos), len(seeds), repeats).mean(axis=-1)
+        out = (torch.tensor(u[:, 0], device=device) @ w2[:, :, 0].T) ** 2 / (w2[:, :, 0] ** 2).sum(1)
+        into = (w1[:, 0, :] @ torch.tensor(v[:, 0], device=device)) ** 2 / (w1[:, 0, :] ** 2).sum(1)
+        overlap = ((out + into) / 2).cpu().numpy().reshape(len(rhos), len(seeds), repeats).mean(axis=-1)
         base = {**common, "dimension": dim, "samples": n, "learning_rate": lr, "steps": steps, "init": u0, "mode": 0, "singular_value": strength,
                 "time": np.nan, "quantity": "onset_overlap"}
         rows += [{**base, "rho": r, "seed": seed, "value": overlap[i, k]} for (i, r), (k, seed) in itertools.product(enumerate(rhos), enumerate(seeds))]
@@ -233,7 +237,7 @@ def main() -> None:
     p = runs.parser(__doc__)
     args = p.parse_args()
     started = runs.start(args)
-    table = run(args.config, args.seeds)
+    table = run(args.config, args.seeds, args.device)
     runs.finish(args, table, started)
 
 

@@ -38,6 +38,7 @@ import torch
 
 from experiments.common import lookup_table, runs
 from experiments.common.curves import log_log_slope
+from experiments.common.device import CPU, to_device
 from experiments.common.models import MODELS, init_ensemble
 from experiments.common.progress import Progress
 from experiments.common.streams import rng_for
@@ -64,7 +65,7 @@ def tidy(cells: list[tuple], names: tuple[str, ...], quantities: dict[str, np.nd
     return [{**dict(zip(names, cell)), "quantity": q, "value": float(v[i])} for q, v in quantities.items() for i, cell in enumerate(cells)]
 
 
-def run_data(config: dict, seeds: list[int]) -> pd.DataFrame:
+def run_data(config: dict, seeds: list[int], device: torch.device = CPU) -> pd.DataFrame:
     part, alphas = config["data"], config["alpha"]
     n_keys, n_classes, grid = part["keys"], part["classes"], sorted(part["samples"])
     cells = list(itertools.product(alphas, grid, seeds))
@@ -77,18 +78,18 @@ def run_data(config: dict, seeds: list[int]) -> pd.DataFrame:
     for i, (a, n, s) in enumerate(cells):
         counts[i, np.arange(n_keys), tables[s]] = np.bincount(streams[a, s][:n], minlength=n_keys)
 
-    # train: the per-key linear softmax, one member per cell
+    # train on the device: the per-key linear softmax, one member per cell
     model = MODELS["linear"]
-    params = init_ensemble(model, [s for _, _, s in cells], n_keys, n_classes, {})
-    trained = train_on_counts(model, params, torch.from_numpy(counts), TrainConfig(part["steps"], part["learning_rate"]))
+    params = to_device(init_ensemble(model, [s for _, _, s in cells], n_keys, n_classes, {}), device)
+    trained = train_on_counts(model, params, torch.from_numpy(counts).to(device), TrainConfig(part["steps"], part["learning_rate"]))
 
-    # measure: error and loss under the Zipf distribution; per seed, their exponents in n
+    # measure on the CPU: error and loss under the Zipf distribution; per seed, their exponents in n
     with torch.no_grad():
-        logits = all_key_logits(model, trained.params).double()  # (E, K, V)
+        logits = all_key_logits(model, trained.params).double().cpu()  # (E, K, V)
     answers = torch.from_numpy(np.stack([tables[s] for _, _, s in cells]))  # (E, K)
     p = np.stack([frequencies[a] for a, _, _ in cells])  # (E, K)
     log_prob = torch.log_softmax(logits, dim=-1).gather(-1, answers[..., None])[..., 0].numpy()
-    diverged = trained.diverged.numpy()
+    diverged = trained.diverged.cpu().numpy()
     error = np.where(diverged, np.nan, (p * ~strictly_right(logits, answers).numpy()).sum(axis=1))
     loss = np.where(diverged, np.nan, -(p * log_prob).sum(axis=1))
     rows = tidy(cells, ("alpha", "samples", "seed"), {"memorising_error": error, "memorising_loss": loss, "diverged": diverged})
@@ -148,24 +149,24 @@ def run_size(config: dict, seeds: list[int]) -> pd.DataFrame:
     return pd.DataFrame(rows).assign(keys=n_keys).astype({"weights": "Int64"})
 
 
-def run_emergence(config: dict, seeds: list[int]) -> pd.DataFrame:
+def run_emergence(config: dict, seeds: list[int], device: torch.device = CPU) -> pd.DataFrame:
     part, alphas = config["emergence"], config["alpha"]
     n_skills, hidden, steps, lr = part["skills"], part["hidden"], part["steps"], part["learning_rate"]
     cells = list(itertools.product(alphas, seeds))
     records = set(np.unique(np.geomspace(1, steps, part["records"]).round().astype(int)).tolist()) | {0}
 
-    # the bijective table, the Zipf weights and the small init, one member per (alpha, seed)
-    answers = torch.from_numpy(np.stack([rng_for(s, "bijection", n_skills).permutation(n_skills) for _, s in cells]))  # (E, K)
-    p = torch.from_numpy(np.stack([zipf_frequencies(a, n_skills) for a, _ in cells])).float()  # (E, K)
+    # the bijective table, the Zipf weights and the small init, one member per (alpha, seed), drawn on the CPU
+    answers = torch.from_numpy(np.stack([rng_for(s, "bijection", n_skills).permutation(n_skills) for _, s in cells])).to(device)  # (E, K)
+    p = torch.from_numpy(np.stack([zipf_frequencies(a, n_skills) for a, _ in cells])).float().to(device)  # (E, K)
     init = [rng_for(s, "two_layer_init", n_skills, hidden).standard_normal((2, n_skills, hidden)) * part["init_scale"] for _, s in cells]
-    embedding = torch.tensor(np.stack([w[0] for w in init]), dtype=torch.float32, requires_grad=True)  # (E, K, H)
-    unembedding = torch.tensor(np.stack([w[1].T for w in init]), dtype=torch.float32, requires_grad=True)  # (E, H, V = K)
+    embedding = torch.tensor(np.stack([w[0] for w in init]), dtype=torch.float32, device=device, requires_grad=True)  # (E, K, H)
+    unembedding = torch.tensor(np.stack([w[1].T for w in init]), dtype=torch.float32, device=device, requires_grad=True)  # (E, H, V = K)
 
-    # plain full-batch gradient descent; every skill's probability of its answer at every step
-    jump = torch.full(answers.shape, math.nan, dtype=torch.float64)  # (E, K)
+    # plain full-batch gradient descent on the device; every skill's probability of its answer at every step
+    jump = torch.full(answers.shape, math.nan, dtype=torch.float64, device=device)  # (E, K)
     previous = None
     curves = {}
-    diverged = torch.zeros(len(cells), dtype=torch.bool)
+    diverged = torch.zeros(len(cells), dtype=torch.bool, device=device)
     progress = Progress(f"emergence, {len(cells)} members", steps)  # in the job's log
     for step in range(steps + 1):
         logits = embedding @ unembedding  # (E, K, V)
@@ -181,7 +182,7 @@ def run_emergence(config: dict, seeds: list[int]) -> pd.DataFrame:
                 jump = torch.where(crossed, step - 1 + (0.5 - previous) / (prob - previous), jump)
             previous = prob
             if step in records:
-                curves[step] = prob.numpy()
+                curves[step] = prob.cpu().numpy()
         if step == steps:
             break
         embedding.grad = unembedding.grad = None
@@ -192,14 +193,14 @@ def run_emergence(config: dict, seeds: list[int]) -> pd.DataFrame:
         progress.update(step + 1)
 
     # rows: curves at the recorded steps, jump steps of the skills that emerged, and per seed the exponent of jump step in rank
-    dead = diverged.numpy()
+    dead = diverged.cpu().numpy()
     ranks = np.arange(1, n_skills + 1)
-    jump = np.where(dead[:, None], np.nan, jump.numpy())
+    jump = np.where(dead[:, None], np.nan, jump.cpu().numpy())
     rows = []
     for step in sorted(curves):
         prob = np.where(dead[:, None], np.nan, curves[step])
         rows += tidy([(a, s, step, k) for a, s in cells for k in ranks], ("alpha", "seed", "step", "rank"), {"skill_probability": prob.reshape(-1)})
-        rows += tidy([(a, s, step) for a, s in cells], ("alpha", "seed", "step"), {"expected_accuracy": (p.numpy() * prob).sum(axis=1)})
+        rows += tidy([(a, s, step) for a, s in cells], ("alpha", "seed", "step"), {"expected_accuracy": (p.cpu().numpy() * prob).sum(axis=1)})
     emerged = [(i, k) for i in range(len(cells)) for k in ranks if np.isfinite(jump[i, k - 1])]
     rows += tidy([(*cells[i], k) for i, k in emerged], ("alpha", "seed", "rank"), {"jump_step": np.array([jump[i, k - 1] for i, k in emerged])})
     rows += tidy(cells, ("alpha", "seed"), {"emergence_exponent": log_log_slope(ranks, jump), "diverged": dead})
@@ -207,11 +208,13 @@ def run_emergence(config: dict, seeds: list[int]) -> pd.DataFrame:
 
 
 RUNS = {"data": run_data, "size": run_size, "emergence": run_emergence}
+ON_DEVICE = ("data", "emergence")  # the parts that train on the config's device; size's Newton fits and data's online learner run on the CPU
 
 
-def run(config: dict, seeds: list[int], part: str) -> pd.DataFrame:
+def run(config: dict, seeds: list[int], part: str, device: torch.device = CPU) -> pd.DataFrame:
     """One part's tidy table: parameter columns, seed, quantity, value (and the column part)."""
-    return RUNS[part](config, seeds).assign(part=part)
+    table = RUNS[part](config, seeds, device) if part in ON_DEVICE else RUNS[part](config, seeds)
+    return table.assign(part=part)
 
 
 def main() -> None:
@@ -219,7 +222,7 @@ def main() -> None:
     p.add_argument("--part", required=True, choices=PARTS)
     args = p.parse_args()
     started = runs.start(args)
-    table = run(args.config, args.seeds, args.part)
+    table = run(args.config, args.seeds, args.part, args.device)
     runs.finish(args, table, started, part=args.part)
 
 

@@ -58,7 +58,7 @@ CLAIMS = (
                     "separable falls to 1/2, from each labelling's bisected threshold; +inf, censored, beyond the largest P); no bias term: the prediction is the "
                     "N -> infinity capacity alpha_c(rho), so its finite-N correction, which theory does not give, is part "
                     "of what the cell tests; 0 < rho < 1 (rho = 0 is T8's half point, rho = 1 always separable)",
-          source="noisy-teacher capacity, replica symmetric (Gyorgyi and Tishby 1990; Seung et al. 1992)", kind="prediction",
+          source="noisy-teacher capacity, replica symmetric (Engel and Van den Broeck 2001, ch. 5)", kind="prediction",
           select=middle),
     Claim("E6.mixture_separable_fraction", "E6", "capacity", "mixture_separated_fraction", CELL + ("rho",),
           predict=lambda c: (c["points"] / c["weights"] < noisy_teacher_capacity(c["rho"])).astype(float),

@@ -26,6 +26,8 @@ mixture   the rho dial on the same unit: each fact follows a rule, sign(t . x) f
           at which it falls to 1/2 (half_crossing) is set against the noisy teacher's capacity
           (theory/noisy_teacher.py).
 
+Both parts fit on the CPU whatever the config's device: experiments/common/threshold_unit.py makes its tensors there.
+
     python -m experiments.e6_capacity.run --part noise --weights 16 --seeds 0 1 --config '{...}' \
         --out results/capacity/noise_N16.csv --manifest results/capacity/noise_N16.json
 """

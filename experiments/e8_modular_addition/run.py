@@ -47,6 +47,7 @@ import torch
 
 from experiments.common import runs
 from experiments.common.chunks import member_slices
+from experiments.common.device import CPU, chunks_on, to_device
 from experiments.common.models import linear_init
 from experiments.common.progress import Progress
 from experiments.common.streams import rng_for
@@ -147,16 +148,16 @@ def label_flip_sq_norms(params, hidden, weight, rule, labels) -> torch.Tensor:
 class Members:
     """The members of one setting (p, f): each seed x rho's labels, training set and initialisation."""
 
-    def __init__(self, p: int, fraction: float, hidden: int, cells: list[tuple[float, int]]):
-        self.p, self.cells = p, cells
+    def __init__(self, p: int, fraction: float, hidden: int, cells: list[tuple[float, int]], device: torch.device = CPU):
+        self.p, self.cells, self.device = p, cells, device  # drawn on the CPU, trained on the device
         drawn = [mixture_labels(s, p, r) for r, s in cells]
-        self.labels = torch.tensor(np.stack([y for y, _ in drawn]))  # (E, p^2)
-        self.kept = torch.tensor(np.stack([k for _, k in drawn]))  # (E, p^2) bool
-        self.train = torch.tensor(np.stack([train_mask(s, p, fraction) for _, s in cells]))  # (E, p^2) bool
-        self.rule = torch.tensor(pairs(p)[1])  # (p^2,)
-        self.params = readout_first(init_members([s for _, s in cells], p, hidden))
+        self.labels = torch.tensor(np.stack([y for y, _ in drawn]), device=device)  # (E, p^2)
+        self.kept = torch.tensor(np.stack([k for _, k in drawn]), device=device)  # (E, p^2) bool
+        self.train = torch.tensor(np.stack([train_mask(s, p, fraction) for _, s in cells]), device=device)  # (E, p^2) bool
+        self.rule = torch.tensor(pairs(p)[1], device=device)  # (p^2,)
+        self.params = to_device(readout_first(init_members([s for _, s in cells], p, hidden)), device)
         self.weight = self.train.to(self.params["b2"].dtype) / self.train.sum(1, keepdim=True)  # each training pair's share of the mean loss
-        self.target = (self.labels[:, None] == torch.arange(p)[:, None]) * self.weight[:, None]  # (E, p, p^2): one-hot, classes first
+        self.target = (self.labels[:, None] == torch.arange(p, device=device)[:, None]) * self.weight[:, None]  # (E, p, p^2): one-hot, classes first
 
 
 CURVES = ("train_accuracy_rule", "train_accuracy_random", "train_rule_on_random", "test_accuracy_curve")
@@ -175,14 +176,14 @@ def train(members: Members, config: dict, weight_decay: float, steps: int, stop_
     and the gradient signal at initialisation (E,), the curves at curve_steps (steps, 4, E), and after the last
     step the squared parameter norm (E,), and the mean clean test accuracy over DIP_STEPS (E,)."""
     e = len(members.cells)
-    chunks = member_slices(e, members.p**2 * config["hidden"] * 4)  # float32 activations
+    chunks = chunks_on(members.device, e, member_slices(e, members.p**2 * config["hidden"] * 4))  # float32 activations
     leaves = [{name: value[chunk].clone() for name, value in members.params.items()} for chunk in chunks]
     optimizer = torch.optim.AdamW([t for leaf in leaves for t in leaf.values()], lr=config["learning_rate"], weight_decay=weight_decay, fused=True)
     record_at = curve_steps(steps, config["record_every"])
-    jump = torch.full((e,), math.nan)
-    grad_sq, dip = torch.zeros(e), torch.zeros(e)
-    curves = torch.full((len(record_at), len(CURVES), e), math.nan)
-    guesses = torch.zeros(members.labels.shape, dtype=torch.long)
+    jump = torch.full((e,), math.nan, device=members.device)
+    grad_sq, dip = torch.zeros(e, device=members.device), torch.zeros(e, device=members.device)
+    curves = torch.full((len(record_at), len(CURVES), e), math.nan, device=members.device)
+    guesses = torch.zeros(members.labels.shape, dtype=torch.long, device=members.device)
     test, rule_train, random_train = ~members.train, members.train & members.kept, members.train & ~members.kept
     progress = Progress(f"modular addition {label}, {e} members", steps)
     for step in range(steps + 1):
@@ -211,8 +212,8 @@ def train(members: Members, config: dict, weight_decay: float, steps: int, stop_
             optimizer.step()
         progress.update(step + 1)
     norm_sq = torch.cat([sum(v.pow(2).flatten(1).sum(1) for v in leaf.values()) for leaf in leaves])
-    return {"jump": jump.numpy(), "grad_sq": grad_sq.numpy(), "dip": dip.numpy(), "norm_sq": norm_sq.numpy(),
-            "curves": curves.numpy(), "steps": record_at}
+    return {"jump": jump.cpu().numpy(), "grad_sq": grad_sq.cpu().numpy(), "dip": dip.cpu().numpy(), "norm_sq": norm_sq.cpu().numpy(),
+            "curves": curves.cpu().numpy(), "steps": record_at}
 
 
 def initial_ends(p: int, fraction: float, hidden: int, seeds: list[int]) -> pd.DataFrame:
@@ -228,22 +229,22 @@ def initial_ends(p: int, fraction: float, hidden: int, seeds: list[int]) -> pd.D
                          "g1_dot_g0": (g1 * g0).sum(1).numpy(), "flip_sq": flips.double().numpy()})
 
 
-def horizon(config: dict, p: int, fraction: float, weight_decay: float, seeds: list[int]) -> int:
+def horizon(config: dict, p: int, fraction: float, weight_decay: float, seeds: list[int], device: torch.device = CPU) -> int:
     """HORIZON_FACTOR times the slowest seed's jump step at rho = 1 (the first pass), at most max_steps."""
-    first = train(Members(p, fraction, config["hidden"], [(1.0, s) for s in seeds]), config, weight_decay,
+    first = train(Members(p, fraction, config["hidden"], [(1.0, s) for s in seeds], device), config, weight_decay,
                   config["max_steps"], stop_when_jumped=True, label="rho = 1 first pass")
     slowest = np.max(first["jump"])  # NaN where a seed never jumped: the horizon is then max_steps
     return config["max_steps"] if np.isnan(slowest) else min(config["max_steps"], math.ceil(HORIZON_FACTOR * slowest))
 
 
-def run(config: dict, seeds: list[int], modulus: int, train_fraction: float, weight_decay: float) -> pd.DataFrame:
+def run(config: dict, seeds: list[int], modulus: int, train_fraction: float, weight_decay: float, device: torch.device = CPU) -> pd.DataFrame:
     check(config, modulus, train_fraction)
     seeds = seeds[: config["seeds"]]
-    steps = horizon(config, modulus, train_fraction, weight_decay, seeds)
+    steps = horizon(config, modulus, train_fraction, weight_decay, seeds, device)
     cells = list(itertools.product(config["rho"], seeds))
-    members = Members(modulus, train_fraction, config["hidden"], cells)
+    members = Members(modulus, train_fraction, config["hidden"], cells, device)
     measured = train(members, config, weight_decay, steps, label=f"p = {modulus}, f = {train_fraction:g}, weight decay {weight_decay:g}")
-    memoriser = [laws.memoriser_accuracy(members.labels[i].numpy(), members.train[i].numpy(), modulus) for i in range(len(cells))]
+    memoriser = [laws.memoriser_accuracy(members.labels[i].cpu().numpy(), members.train[i].cpu().numpy(), modulus) for i in range(len(cells))]
     ends = initial_ends(modulus, train_fraction, config["hidden"], seeds)
     return _tidy(cells, steps, measured, np.array(memoriser), ends, {"modulus": modulus, "hidden": config["hidden"],
                                                                  "weight_decay": weight_decay, "train_fraction": train_fraction})
@@ -282,7 +283,7 @@ def main() -> None:
     parser.add_argument("--weight_decay", type=float, required=True)
     args = parser.parse_args()
     started = runs.start(args)
-    runs.finish(args, run(args.config, args.seeds, args.modulus, args.train_fraction, args.weight_decay), started,
+    runs.finish(args, run(args.config, args.seeds, args.modulus, args.train_fraction, args.weight_decay, args.device), started,
                 modulus=args.modulus, train_fraction=args.train_fraction, weight_decay=args.weight_decay)
 
 

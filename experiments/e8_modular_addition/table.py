@@ -52,10 +52,10 @@ def table(data: pd.DataFrame) -> str:
     counts = {"EEightJumped": len(jumped), "EEightCensored": int((inside["censored"] == 1).sum()),
               "EEightOverwritten": sum(phase(m) == 2 for _, m in jumped.iterrows()), "EEightSettings": len(groups),
               "EEightCriticalRefuted": sum(boundary(g)[1] < g["rho_critical"].mean() for g in groups)}
-    head = (r"\begin{tabular}{rrrrrrrrr}" "\n" r"\hline" "\n"
+    head = (r"\begin{tabular}{rrrrrrrrr}" "\n" r"\toprule" "\n"
             r"$p$ & $f$ & $\lambda$ & jump at $\rho=1$ & horizon & $\rho_c$ declared & no seed jumped, up to $\rho$ & "
-            r"every seed jumped, from $\rho$ & overwrote \\" "\n" r"\hline")
-    return tables.tex(__spec__.name, counts, "EEightTable", [head, *rows(found), r"\hline", r"\end{tabular}"])
+            r"every seed jumped, from $\rho$ & overwrote \\" "\n" r"\midrule")
+    return tables.tex(__spec__.name, counts, "EEightTable", [head, *rows(found), r"\bottomrule", r"\end{tabular}"])
 
 
 if __name__ == "__main__":

@@ -54,6 +54,7 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from experiments.common import runs
 from experiments.common.chunks import member_slices
+from experiments.common.device import CPU, chunks_on, to_device
 from experiments.common.models import count_loss_gradient, linear_init
 from experiments.common.progress import Progress
 from experiments.common.streams import rng_for
@@ -153,38 +154,40 @@ def member_chunks(members: int, n: int, hidden: int) -> list[slice]:
     return member_slices(members, n * hidden * 4)  # float32 activations
 
 
-def train_size_group(config: dict, seeds: list[int], n: int, data) -> list[dict]:
-    """Train every rho x seed member on the first n pool images; return its tidy rows."""
+def train_size_group(config: dict, seeds: list[int], n: int, data, device: torch.device = CPU) -> list[dict]:
+    """Train every rho x seed member on the first n pool images, on ``device`` (labels and initialisations drawn on
+    the CPU); return its tidy rows."""
     pool_x, pool_y, test_x, test_y = data
     cells = list(itertools.product(config["noise"], config["rho"], seeds))
     drawn = [mixture_labels(s, pool_y[:n], r) for _, r, s in cells]
     fresh = [i for i, (noise, _, _) in enumerate(cells) if noise == "fresh"]
     streams = {s: fresh_draws(s, pool_y[:n], config["rho"]) for s in seeds}
-    labels = torch.tensor(np.stack([y for y, _ in drawn]))  # (E, n): frozen labels; fresh members' are redrawn every step
-    kept = torch.tensor(np.stack([k for _, k in drawn]))  # (E, n) bool
+    labels = torch.tensor(np.stack([y for y, _ in drawn]), device=device)  # (E, n): frozen labels; fresh members' are redrawn every step
+    kept = torch.tensor(np.stack([k for _, k in drawn]), device=device)  # (E, n) bool
     scored = labels.clone()  # what the training curves score against: a frozen member's labels, a fresh one's true digits
-    scored[fresh], kept[fresh] = torch.tensor(pool_y[:n]), True
-    x, x_test, y_test = torch.tensor(pool_x[:n]), torch.tensor(test_x), torch.tensor(test_y)
-    chunks = member_chunks(len(cells), n, config["hidden"])
-    params = readout_first(init_members([s for _, _, s in cells], x.shape[1], config["hidden"]))
+    scored[fresh], kept[fresh] = torch.tensor(pool_y[:n], device=device), True
+    x, x_test, y_test = (torch.tensor(a, device=device) for a in (pool_x[:n], test_x, test_y))
+    chunks = chunks_on(device, len(cells), member_chunks(len(cells), n, config["hidden"]))
+    params = to_device(readout_first(init_members([s for _, _, s in cells], x.shape[1], config["hidden"])), device)
     leaves = [{name: value[chunk].clone() for name, value in params.items()} for chunk in chunks]
     optimizer = torch.optim.Adam([t for leaf in leaves for t in leaf.values()], lr=config["learning_rate"], fused=True)
-    target = (labels[:, None] == torch.arange(N_CLASSES)[:, None]) / n  # (E, V, n): one-hot over n, classes first
+    classes = torch.arange(N_CLASSES, device=device)[:, None]
+    target = (labels[:, None] == classes) / n  # (E, V, n): one-hot over n, classes first
     rho_index = {r: j for j, r in enumerate(config["rho"])}
 
     def test_logits():  # every member's logits on the test set, classes first (E, V, T)
         return torch.cat([forward(leaf, x_test)[1] for leaf in leaves])
 
     steps, every = config["steps"], config["record_every"]
-    fit_step = torch.full((len(cells),), float("nan"))
-    train_guesses = torch.zeros(labels.shape, dtype=torch.long)  # (E, n): each member's argmax at this step
+    fit_step = torch.full((len(cells),), float("nan"), device=device)
+    train_guesses = torch.zeros(labels.shape, dtype=torch.long, device=device)  # (E, n): each member's argmax at this step
     curves = []
     progress = Progress(f"digits, n = {n}, {len(cells)} members", steps + 1)  # in the job's log
     for step in range(steps + 1):
         if fresh and step < steps:  # fresh noise: every rho of a seed redraws its labels from the seed's stream
             draws = {s: next(stream) for s, stream in streams.items()}
-            now = torch.tensor(np.stack([draws[cells[i][2]][rho_index[cells[i][1]]] for i in fresh]))
-            target[fresh] = (now[:, None] == torch.arange(N_CLASSES)[:, None]) / n
+            now = torch.tensor(np.stack([draws[cells[i][2]][rho_index[cells[i][1]]] for i in fresh]), device=device)
+            target[fresh] = (now[:, None] == classes) / n
         for chunk, leaf in zip(chunks, leaves):
             hidden, out = forward(leaf, x)  # (e, H, n), (e, V, n)
             train_guesses[chunk] = out.max(1).indices  # the argmax (the first of equal maxima), in a faster kernel
@@ -197,13 +200,13 @@ def train_size_group(config: dict, seeds: list[int], n: int, data) -> list[dict]
         fit_step[fitted] = float(step)
         if step % every == 0 or step == steps:
             test_right = (test_logits().max(1).indices == y_test).float().mean(1)
-            curves.append((step, _masked_mean(right, kept), _masked_mean(right, ~kept), test_right))
+            curves.append((step, _masked_mean(right, kept).cpu(), _masked_mean(right, ~kept).cpu(), test_right.cpu()))
         if step < steps:
             optimizer.step()
         progress.update(step + 1)
 
     # measure on the test set: clean accuracy, the mixture's exact loss, one frozen noisy draw
-    test_log_probs = torch.log_softmax(test_logits().transpose(1, 2).contiguous(), -1).double().numpy()  # (E, T, V): rows alike, whatever E
+    test_log_probs = torch.log_softmax(test_logits().transpose(1, 2).contiguous(), -1).double().cpu().numpy()  # (E, T, V): rows alike, whatever E
     guesses = test_log_probs.argmax(-1)
     clean = (guesses == test_y).mean(1)
     rhos = np.array([r for _, r, _ in cells])
@@ -214,12 +217,12 @@ def train_size_group(config: dict, seeds: list[int], n: int, data) -> list[dict]
     at_structure = {(noise, s): clean[i] for i, (noise, r, s) in enumerate(cells) if r == 1.0}
     drop = np.array([at_structure.get((noise, s), np.nan) - clean[i] for i, (noise, r, s) in enumerate(cells)])
     margin = np.array([at_structure.get((noise, s), np.nan) - 1 / N_CLASSES for noise, _, s in cells])
-    memoriser = np.array([memoriser_accuracy(pool_x[:n], labels[i].numpy(), test_x, test_y) if noise == "frozen" else np.nan
+    memoriser = np.array([memoriser_accuracy(pool_x[:n], labels[i].cpu().numpy(), test_x, test_y) if noise == "frozen" else np.nan
                           for i, (noise, _, _) in enumerate(cells)])
 
     base = {"hidden": config["hidden"], "test_images": config["test_images"], "train_size": n}
     finals = {"clean_accuracy": clean, "memoriser_accuracy": memoriser, "clean_accuracy_drop": drop, "structure_margin": margin,
-              "noisy_test_loss": noisy_loss, "noisy_accuracy_gap": noisy_gap, "fit_step": fit_step.numpy()}
+              "noisy_test_loss": noisy_loss, "noisy_accuracy_gap": noisy_gap, "fit_step": fit_step.cpu().numpy()}
     rows = [{**base, "noise": noise, "rho": r, "seed": s, "step": steps, "quantity": q, "value": float(v[i])}
             for q, v in finals.items() for i, (noise, r, s) in enumerate(cells) if not (q == "memoriser_accuracy" and noise == "fresh")]
     for step, true_acc, random_acc, test_acc in curves:
@@ -235,16 +238,16 @@ def _masked_mean(right: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     return torch.where(count > 0, (right & mask).sum(1) / count.clamp(min=1), torch.nan)
 
 
-def run(config: dict, seeds: list[int]) -> pd.DataFrame:
+def run(config: dict, seeds: list[int], device: torch.device = CPU) -> pd.DataFrame:
     check(config)
     data = split(config["test_images"])
-    return pd.DataFrame([row for n in config["train_sizes"] for row in train_size_group(config, seeds, n, data)])
+    return pd.DataFrame([row for n in config["train_sizes"] for row in train_size_group(config, seeds, n, data, device)])
 
 
 def main() -> None:
     args = runs.parser(__doc__).parse_args()
     started = runs.start(args)
-    runs.finish(args, run(args.config, args.seeds), started, scikit_learn=version("scikit-learn"))  # the data set's version
+    runs.finish(args, run(args.config, args.seeds, args.device), started, scikit_learn=version("scikit-learn"))  # the data set's version
 
 
 if __name__ == "__main__":

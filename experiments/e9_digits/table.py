@@ -37,9 +37,9 @@ def table(data: pd.DataFrame) -> str:
                   f"{g.mean():+.1f}", f"{g.min():+.1f}", f"{d.mean():+.1f}" if len(d) else "--", f"{d.max():+.1f}" if len(d) else "--"]
         rows.append(" & ".join(values) + r" \\")
     macros = {"ENineFrozenShortfall": f"{-gap.min():.1f}", "ENineFreshDrop": f"{drop.max():.1f}" if len(drop) else "--"}
-    tabular = [r"\begin{tabular}{rrrrrrr}", r"\hline",
+    tabular = [r"\begin{tabular}{rrrrrrr}", r"\toprule",
                r" & \multicolumn{2}{c}{at $\rho=1$} & \multicolumn{2}{c}{frozen: network $-$ 1-NN} & \multicolumn{2}{c}{fresh: drop} \\",
-               r"$n$ & 1-NN & network & mean & lowest & mean & largest \\", r"\hline", *rows, r"\hline", r"\end{tabular}"]
+               r"$n$ & 1-NN & network & mean & lowest & mean & largest \\", r"\midrule", *rows, r"\bottomrule", r"\end{tabular}"]
     return tables.tex(__spec__.name, macros, "ENineTable", tabular)
 
 

@@ -1,6 +1,7 @@
 """The benchmark compares like with like: on its quick (tiny) grids, every family's ways (the per-run loop on
-samples, the per-run loop on sufficient statistics where ours uses any, torch.func ensembling, and ours) reach
-the same values, cell by cell (no timing is asserted here: see experiments/bench/)."""
+samples, the per-run loop and torch.func ensembling on sufficient statistics where ours uses any, torch.func
+ensembling on samples, and ours) reach the same values, cell by cell (no timing is asserted here: see
+experiments/bench/); and each grid counts the elementwise work its attainable bound adds."""
 import numpy as np
 import pytest
 import torch
@@ -8,6 +9,8 @@ import yaml
 
 from experiments import bench
 from experiments.bench import core
+from experiments.bench.machine import ELEMENTWISE
+from experiments.common.models import MODELS
 
 QUICK = bench.quick_config(yaml.safe_load(bench.CONFIG.read_text()))
 STEPS = 4
@@ -37,6 +40,7 @@ def test_the_ways_reach_the_same_values(grids, name):
     results = core.run_grid(grid, steps=STEPS)
     ours = results["ours"].values
     assert set(results) == set(grid.ways) >= {"naive", "vmap", "ours"}
+    assert ("naive-stats" in grid.ways) == ("vmap-stats" in grid.ways), "a statistic's per-run loop and its ensembling come together"
     assert len(ours) == len(grid.subset) > 0
     assert np.isfinite(ours).any()
     for variant, (seconds_per_unit, values, _) in results.items():
@@ -59,3 +63,30 @@ def test_agree_catches_a_way_that_differs(grids):
     assert core.agree(grid, results)
     results["naive"] = results["naive"]._replace(values=results["naive"].values * (1 + 10 * grid.rtol))
     assert not core.agree(grid, results)
+
+
+def test_ways_on_statistics_wherever_ours_uses_one(grids):
+    """The families whose ours trains or sums on a sufficient statistic (E1-E4, E5 data) have both ways on it."""
+    for name in ["E1 linear", "E1 mlp", "E2 linear", "E2 mlp", "E3", "E4", "E5 data"]:
+        assert {"naive-stats", "vmap-stats"} <= set(grids[name].ways), name
+
+
+@pytest.mark.parametrize("name", ["E1 linear", "E1 mlp", "E2 linear", "E2 mlp", "E3", "E4", "E5 data", "E5 size", "E6 noise", "E6 mixture"])
+def test_elementwise_work_is_counted(grids, name):
+    """Every kind of elementwise work is counted (zero where the algorithm has none), and none is negative."""
+    work = grids[name].work
+    assert set(work) == set(ELEMENTWISE), name
+    assert all(count >= 0 for count in work.values()), work
+
+
+@pytest.mark.parametrize("model_name", ["linear", "mlp"])
+def test_e1_counts_an_exponential_per_logit_and_adam_per_parameter(grids, model_name):
+    """E1's step: every member's softmax over every key's V logits, and Adam on every parameter of every member
+    (the sizes from the config and the model's own initialisation, not from the grid's formula)."""
+    section = QUICK["loss_floor"]
+    members = len(section["rho"]) * len(section["samples_per_key"]) * len(QUICK["seeds"])
+    n_keys, n_classes = section["keys"], max(section["classes"])
+    parameters = sum(p.numel() for p in MODELS[model_name].init(0, n_keys, n_classes, **section["models"][model_name]).values())
+    work = grids[f"E1 {model_name}"].work
+    assert work["exp"] == members * n_keys * n_classes
+    assert work["adam"] == members * parameters

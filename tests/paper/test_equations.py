@@ -1,16 +1,18 @@
-"""Equations a mathematician would write, still derived: each printed form equals the derived result.
+"""Equations a mathematician would write, still derived: each printed form equals the derived result
+(paper appendix "Derivations"; the notation of theory/symbols.py).
 
-A readable form (theory.derivation.Readable) is printed instead of SymPy's raw result only after SymPy
-has checked the two equal; editing one without the other stops the export.
+A readable form (theory.derivation.Readable), of a result or of a step, is printed instead of SymPy's raw
+expression only after SymPy has proved the two equal; editing one without the other stops the export.
 """
 from dataclasses import replace
+import re
 
 import pytest
 import sympy as sp
 
-from theory import bayes_floor
-from theory.derivation import Readable, written
-from theory.export import DERIVATIONS, appendix, macros
+from theory import bayes_floor, deep_linear, finite_samples
+from theory.derivation import Readable, Step, written
+from theory.export import DERIVATIONS, appendix, macros, step_latex
 from theory.symbols import V, rho
 
 
@@ -19,14 +21,20 @@ def derivations():
     return [module.derive() for module in DERIVATIONS]
 
 
-def test_every_readable_form_equals_its_derivation(derivations):
-    checked = 0
+@pytest.fixture(scope="module")
+def printed(derivations):
+    return macros(derivations), appendix(derivations)  # both check every readable form on the way
+
+
+def test_every_readable_form_equals_its_derivation(derivations, printed):
+    results = steps = 0
     for d in derivations:
-        for name, form in d.readable.items():
+        for name in d.readable:
             assert name in d.results, f"{d.target}: a readable form for no result, {name}"
-            assert d.printed(name) == form.expr
-            checked += 1
-    assert checked >= 8
+            assert d.printed(name) is d.readable[name]  # proved equal, else a ValueError
+            results += 1
+        steps += sum(form is not None for step in d.steps for _, form in step.parts())
+    assert results >= 40 and steps >= 25
 
 
 def test_the_floor_reads_minus_p_ln_p_and_equals_the_derived_floor():
@@ -51,7 +59,44 @@ def test_a_printed_form_edited_without_its_derivation_stops_the_export():
         macros([rederived])
 
 
-def test_the_natural_logarithm_prints_as_ln(derivations):
-    printed = macros(derivations)
-    assert r"\ln" in printed and r"\log" not in printed
-    assert r"\ln{\left(V \right)}" in appendix(derivations)
+def test_a_steps_printed_form_is_checked_too():
+    t6 = deep_linear.derive()
+    width = t6.readable["SaxeTransitionWidth"]
+    wrong = Step("a transition width off by a factor 2", sp.Eq(sp.Symbol("Delta_t"), t6["SaxeTransitionWidth"]), Readable(2 * width.expr))
+    with pytest.raises(ValueError, match="transition width"):
+        step_latex(t6, wrong)
+    tex = Step("the same width typed as LaTeX", sp.Eq(sp.Symbol("Delta_t"), t6["SaxeTransitionWidth"]), Readable(2 * width.expr,
+        tex=r"\frac{1}{s}\ln\frac{s-\varepsilon}{\varepsilon}"))
+    with pytest.raises(ValueError):  # typed LaTeX is printed only with a SymPy expression proved equal to the derivation
+        step_latex(t6, tex)
+
+
+def test_the_forms_the_referee_quoted_now_read_as_a_mathematician_writes_them(printed):
+    text = "\n".join(printed)
+    assert r"\frac{1}{s} \ln{\left(\frac{s - \varepsilon}{\varepsilon} \right)}" in text  # was (-ln(eps) + ln(-eps + s))/s
+    assert r"R_{\mathrm{test}} = \frac{\sigma^{2} \left(n - 1\right)}{n - d - 1}" in text  # was sigma^2 (1 - n)/(d - n + 1)
+    assert r"1 - \frac{\omega^{2}}{\theta^{2}}" in text  # was -(a - theta)(a + theta)/theta^2
+    assert r"\mathbb{E}\operatorname{tr}\operatorname{Cov}(g \mid x)" in text and r"\mathbb{E}\|\bar g_B\|^2" in text
+
+
+def test_notation_one_logarithm_one_epsilon_upright_operators_no_tuples(printed):
+    text = "\n".join(printed)
+    assert r"\log" not in text.replace(r"\log_2", "") and r"\ln" in text  # natural logs as ln; log2 only for bits
+    assert r"\epsilon" not in text and "ϵ" not in text  # one epsilon, \varepsilon
+    assert r"\operatorname{atan}" not in text and "^{T}" not in text  # arctan, and transposes as \top
+    assert r"\left( " not in text.replace(r"\left( \right)", "")  # no tuple parentheses (SymPy prints tuples as "\left( a, \  b\right)")
+    assert not re.search(r"_\{(?:eff|test|edge|noise|flip|sep|train|hat)\}", text)  # text subscripts are upright
+    for italic in ("E tr", "Var[", "|E[", "E|", "tr \\Sigma"):
+        assert italic not in text, italic
+
+
+def test_every_symbol_of_the_appendix_is_defined_where_it_is_used(printed):
+    appendix_text = printed[1]
+    assert r"\mu = n p_k" in appendix_text and r"x = n\theta" not in appendix_text  # the memoriser's limit (was an undefined theta)
+    for old in (r"\alpha_c", r"G_S", r"R_{0}", r"\det C", "P(y = c", r"\hat P", "K facts"):  # letters with a second meaning, renamed
+        assert old not in appendix_text, old
+
+
+def test_t3_is_stated_for_every_class_seen():
+    t3 = finite_samples.derive()
+    assert "every class" in t3.title and "infinite" in t3.assumptions and "(1-q)^m" in t3.assumptions

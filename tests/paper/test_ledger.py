@@ -79,12 +79,33 @@ def test_the_audit_table_prints_every_family():
 def test_the_appendix_has_one_line_per_claim_and_every_failed_cell():
     rows, audit = _kinds()
     families = ledger.families_table(rows, audit)
-    assert "T1.bayes\\_floor & prediction & E1 & 3 & 1 & 0.02 & \\texttt{" in families
+    assert "T1.bayes\\_floor & prediction & E1 & \\raggedright derived here (T1) & 0.02 & \\texttt{" in families  # no cells: Table 2 has them
     failed = ledger.failed_table(rows)  # the failed prediction cell; the consistency check's and the map's are elsewhere
     assert "rho=0.2" in failed and "rho=0.1" not in failed and "rho=0.3" not in failed
     assert "T2.grad" not in failed and "E7" not in failed and failed.count(r"\\") == 3  # the head, the claim's line, its cell
     assert "& 0.9 &" in failed  # the asymptotic law beside the finite-size prediction
     assert ledger.failed_table(_ledger(["pass"])) == r"\emph{No prediction cell failed.}"
+
+
+def test_the_tables_follow_the_paper_and_print_numbers_as_a_paper_does():
+    rows = pd.concat([_ledger(["fail"], "E8.grad_signal").assign(experiment="E8"), _ledger(["fail"], "E7.e1_loss.naive").assign(experiment="E7"),
+                      _ledger(["fail"]).assign(params='{"repeats": 64.0, "rho": 0.4465059845, "init": 1e-05}', detectable=9.537e-07)],
+                     ignore_index=True)
+    failed = ledger.failed_table(rows)
+    assert failed.index("T1.bayes") < failed.index("E8.grad")  # E1 before E8, whatever the ledger's order
+    assert "repeats=64," in failed and "rho=0.4465," in failed and r"init=\ensuremath{10^{-5}}" in failed
+    assert r"\ensuremath{9.537\times 10^{-7}}" in failed and "e-0" not in failed
+    assert list(ledger.in_paper_order(rows)["experiment"]) == ["E1", "E7", "E8"]
+    assert ledger.cited("Hastie et al. 2022 (T4)") == r"\citet{hastie2022surprises} (T4)"
+
+
+def test_config_lists_print_as_ranges_and_numbers_as_numbers():
+    macros = build_macros.macros({"build": "default", "seeds": [0, 1], "e": {"rho": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5], "u": [0.01, 0.001, 0.0001, 1e-05, 1e-06],
+                                                                          "norm": 1.0, "n": [32, 256, 4096]}}, "abc")
+    b = r", \allowbreak "  # a list may break after any comma
+    assert rf"\newcommand{{\CfgERho}}{{0{b}0.1{b}\ldots{b}0.5}}" in macros and r"\newcommand{\CfgERhoCount}{6}" in macros
+    assert rf"\newcommand{{\CfgEU}}{{\ensuremath{{10^{{-2}}}}{b}\ensuremath{{10^{{-3}}}}{b}\ldots{b}\ensuremath{{10^{{-6}}}}}}" in macros
+    assert r"\newcommand{\CfgENorm}{1}" in macros and rf"\newcommand{{\CfgEN}}{{32{b}256{b}4096}}" in macros
 
 
 def test_each_claim_names_the_commit_of_its_current_form():

@@ -2,7 +2,7 @@
 
 The prose and the captions may name things with digits (claims T1..T8, experiments E1..E6) and use the
 digits 0, 1 and 2 inside mathematics as its structure (rho = 0, 1 - rho, m^2, P = 2N); section numbers,
-citations, labels, file names and LaTeX lengths are not text. Any other numeral must come from a macro
+citations (with their locators, such as a chapter), labels, file names and LaTeX lengths are not text. Any other numeral must come from a macro
 (\\Cfg..., \\Claim..., \\Eq... or build_macros.CONSTANTS), and a formula that theory/ exports must be
 printed with its \\Eq macro, not typed again.
 """
@@ -16,7 +16,8 @@ from sympy.parsing.latex import parse_latex
 from theory.export import DERIVATIONS
 
 NOT_TEXT = [  # what is not prose: commands whose argument is a name, a file or a length
-    r"\\(?:label|ref|eqref|cite|citep|citet|input|include|rebuild|bibliography|bibliographystyle|setlength)\{[^{}]*\}",
+    r"\\(?:label|ref|eqref|[cC]ite|[cC]itep|[cC]itet|citealp|input|include|rebuild|bibliography|bibliographystyle|setlength|nolinkurl)"
+    r"(?:\[[^\]]*\])?\{[^{}]*\}",  # a citation's locator, [ch.~5], is part of the citation
     r"\\includegraphics(?:\[[^\]]*\])?\{[^{}]*\}",
     r"\\begin\{(?:figure|table)\}\[[a-zA-Z!]+\]",
     r"-?\d+(?:\.\d+)?(?:pt|cm|mm|em|ex|in|bp)\b|\d*\.?\d+\\(?:text|line|column)width",  # LaTeX lengths

@@ -6,7 +6,7 @@ import numpy as np
 import sympy as sp
 
 from theory import capacity
-from theory.symbols import K, N, P, V
+from theory.symbols import N, P, V
 
 
 def test_derived_equals_plan_closed_forms():
@@ -18,7 +18,7 @@ def test_derived_equals_plan_closed_forms():
             point = {P: p, N: n_weights}
             assert res["CoverSeparableFraction"].subs(point).doit() == plan.subs(point).doit()
     assert res["CoverHalfPoint"] == sp.Rational(1, 2) and res["CoverBitsPerWeight"] == 2
-    assert sp.simplify(res["BitsStoredLowerBound"] - K * (sp.log(V, 2) - capacity.loss / sp.log(2))) == 0
+    assert sp.simplify(res["BitsStoredLowerBound"] - P * (sp.log(V, 2) - capacity.loss / sp.log(2))) == 0
 
 
 def _separable(points, labels):

@@ -45,6 +45,14 @@ def test_a_smooth_quantity_fails_beyond_float_rounding_and_is_named():
     assert failures == ["results/e/t.csv: 1 rows of test_loss only in the reference"]
 
 
+def test_equal_infinities_and_nans_have_not_moved_but_a_finite_value_against_one_has():
+    """A delay declared infinite (no jump) in both builds is unmoved, though inf - inf is NaN."""
+    reference = table([np.inf, np.nan, 1.0])
+    assert compare.compare_table("results/e/t.csv", reference, table([np.inf, np.nan, 1.0])) == ([], [])
+    failures, _ = compare.compare_table("results/e/t.csv", reference, table([1e9, np.nan, 1.0]))
+    assert len(failures) == 1 and "1 of 3 values" in failures[0]
+
+
 def test_a_discontinuous_quantity_is_noted_and_left_to_the_ledger():
     failures, notes = compare.compare_table("loss_floor/t.csv", table([0.5, 0.75], "test_accuracy"), table([0.5, 0.8], "test_accuracy"))
     assert failures == [] and notes == ["loss_floor/t.csv: 1 of 2 values of test_accuracy moved beyond 0.0001 (largest relative move 0.067)"]
