@@ -1,14 +1,14 @@
 """What every figure shares: its command line, reading results, the look, and saving atomically.
 
-The look (paper issue 22): a figure is drawn at the width the paper prints it (the text width), so its fonts print
-at their size, never below MIN_POINTS; colours are Okabe and Ito's colour-blind-safe set (a sequential map, viridis
-without its pale yellow end, where more series than that are in order, e.g. many values of rho), and each series
-has its own marker too.  Theory is drawn as lines, measurements as markers with 95% intervals over seeds and no line
-(measured curves with no theory to compare against, such as accuracy over training, are lines).  Legends sit off the
-data, beside a panel or below the figure.  Runs that diverged (NaN or infinite values), and
-censored times (+inf where the figure's summary says so: a level never reached within the steps), are never drawn:
-a panel that lost any says how many of each under its title.  ``save`` refuses a figure that ``audit`` finds
-unreadable (tests/paper/test_figures.py).
+The look (paper issue 22): a figure is drawn at the width the paper prints it (its script's PRINTED fraction of the
+text width, the width paper.tex includes it at), so its fonts print at their size, never below MIN_POINTS; colours
+are Okabe and Ito's colour-blind-safe set (a sequential map, viridis without its pale yellow end, where more series
+than that are in order, e.g. many values of rho), and each series has its own marker too.  Theory is drawn as lines,
+measurements as markers with 95% intervals over seeds and no line (measured curves with no theory to compare against,
+such as accuracy over training, are lines).  Legends sit off the data, beside a panel or below the figure.  Runs that
+diverged (NaN or infinite values), and censored times (+inf where the figure's summary says so: a level never reached
+within the steps), are never drawn: a panel that lost any says how many of each under its title.  ``save`` refuses a
+figure that ``audit`` finds unreadable (tests/paper/test_figures.py).
 """
 import argparse
 from itertools import combinations
@@ -28,8 +28,8 @@ from matplotlib.text import Text  # noqa: E402
 
 from experiments.common.io import atomic_path  # noqa: E402
 
-WIDTH = 8.5 - 2 * 2.2 / 2.54  # inches: paper.tex's text width (letter paper less its 2.2 cm margins), at which \includegraphics
-# prints every figure; figures are drawn this wide, so that a font prints at its size
+WIDTH = 8.5 - 2 * 2.2 / 2.54  # inches: paper.tex's text width (letter paper less its 2.2 cm margins); a figure is drawn at the
+# fraction of it (its script's PRINTED) at which paper.tex includes it, so that it prints at scale 1 and a font at its size
 MIN_POINTS = 7.0  # the smallest text a reader should have to read, at printed size
 
 # Okabe & Ito (2008), "Color Universal Design", without yellow (unreadable on white): blue, orange, bluish green,
@@ -103,18 +103,17 @@ def note_diverged(ax, runs: int, what: str = "diverged") -> None:
 
 
 def audit(fig) -> list[str]:
-    """What makes ``fig`` hard to read at its printed width: text under MIN_POINTS, a legend that repeats a label or
+    """What makes ``fig`` hard to read, drawn at its printed size: text under MIN_POINTS, a legend that repeats a label or
     covers a plotted point, a measured point outside its axes' limits, texts that overlap or run off the figure."""
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     every_axes = fig.findobj(Axes)  # with those of subfigures, which fig.axes leaves out
-    scale = WIDTH / fig.get_figwidth()
     drawn = {id(label) for ax in every_axes if ax.axison for axis in ax._axis_map.values() if axis.get_visible()
              for tick in axis._update_ticks() for label in (tick.label1, tick.label2)}  # the tick labels in view, which alone are drawn
     ticks = {id(label) for ax in every_axes for axis in ax._axis_map.values()
              for tick in [*axis.majorTicks, *axis.minorTicks] for label in (tick.label1, tick.label2)}
     texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and (id(t) not in ticks or id(t) in drawn)]
-    problems = [f"{t.get_text()!r} prints at {t.get_fontsize() * scale:.1f} pt" for t in texts if t.get_fontsize() * scale < MIN_POINTS - 1e-9]
+    problems = [f"{t.get_text()!r} prints at {t.get_fontsize():.1f} pt" for t in texts if t.get_fontsize() < MIN_POINTS - 1e-9]
     for legend in fig.findobj(Legend):
         labels = [t.get_text() for t in legend.get_texts()]
         problems += [f"the legend repeats {label!r}" for label in sorted({x for x in labels if labels.count(x) > 1})]

@@ -15,6 +15,8 @@ from experiments.e1_loss_floor.claims import t3_valid
 from theory.bayes_floor import bayes_accuracy, bayes_floor
 from theory.finite_samples import finite_sample_excess
 
+PRINTED = 1.0  # of the text width: paper.tex's \includegraphics width for this figure, so that it prints at scale 1
+
 
 def main() -> None:
     args = figures.parser(__doc__).parse_args()
@@ -23,7 +25,7 @@ def main() -> None:
     largest = data[data["samples_per_key"] == data["samples_per_key"].max()]
     classes = sorted(data["classes"].unique())
     dial = np.linspace(0, 1, 201)
-    fig, axes = plt.subplots(1, 3, figsize=(figures.WIDTH, 2.7), width_ratios=[1, 1, 1.25])
+    fig, axes = plt.subplots(1, 3, figsize=(PRINTED * figures.WIDTH, 2.7), width_ratios=[1, 1, 1.25])
 
     # (a, b) loss and accuracy across the dial
     for ax, quantity, theory in ((axes[0], "test_loss", bayes_floor), (axes[1], "test_accuracy", bayes_accuracy)):

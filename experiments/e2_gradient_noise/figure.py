@@ -14,6 +14,8 @@ from experiments.common import figures
 from experiments.common.stats import summarise
 from theory.gradient_noise import gradient_noise_scale, gradient_trace, mean_gradient_sq_norm, minibatch_sq_norm
 
+PRINTED = 1.0  # of the text width: paper.tex's \includegraphics width for this figure, so that it prints at scale 1
+
 
 def main() -> None:
     args = figures.parser(__doc__).parse_args()
@@ -21,7 +23,7 @@ def main() -> None:
     cell = ["model", "classes", "keys", "rho", "batch_size"]
     n_keys, n_classes = int(data["keys"].iloc[0]), int(data["classes"].iloc[0])
     positive = np.geomspace(max(data.loc[data["rho"] > 0, "rho"].min(), 1e-3), 1, 100)
-    fig, axes = plt.subplots(1, 3, figsize=(figures.WIDTH, 2.8), width_ratios=[1, 1, 1.3])
+    fig, axes = plt.subplots(1, 3, figsize=(PRINTED * figures.WIDTH, 2.8), width_ratios=[1, 1, 1.3])
 
     def measured(ax, quantity, x, **kw):
         for model, style in figures.MODELS.items():

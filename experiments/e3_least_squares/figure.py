@@ -15,6 +15,8 @@ from experiments.common import figures
 from experiments.common.stats import summarise
 from theory.regression_mixture import mixture_test_risk, mixture_train_mse
 
+PRINTED = 1.0  # of the text width: paper.tex's \includegraphics width for this figure, so that it prints at scale 1
+
 
 def main() -> None:
     args = figures.parser(__doc__).parse_args()
@@ -23,7 +25,7 @@ def main() -> None:
     n, r2, sigma2 = int(data["samples"].iloc[0]), float(data["teacher_norm_sq"].iloc[0]), float(data["noise_variance"].iloc[0])
     dials = sorted(data["rho"].unique())
     grid = np.arange(1, data["features"].max() + 1)
-    fig, axes = plt.subplots(1, 3, figsize=(figures.WIDTH, 2.9))
+    fig, axes = plt.subplots(1, 3, figsize=(PRINTED * figures.WIDTH, 2.9))
 
     # (a, b) risk and train error across d/n; the train error is 0 above the threshold (the fit interpolates), so (b) stops there
     for ax, quantity, theory in ((axes[0], "test_risk", mixture_test_risk), (axes[1], "train_mse", mixture_train_mse)):

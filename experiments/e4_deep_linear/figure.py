@@ -18,6 +18,8 @@ from experiments.e4_deep_linear.claims import finite_noise_scale
 from theory.deep_linear import mixture_half_time, mixture_mode_strength
 from theory.spiked_correlation import critical_rho, overlap_sq
 
+PRINTED = 1.0  # of the text width: paper.tex's \includegraphics width for this figure, so that it prints at scale 1
+
 
 def main() -> None:
     args = figures.parser(__doc__).parse_args()
@@ -28,7 +30,7 @@ def main() -> None:
     u0 = float(data["init"].iloc[0])
     sizes = sorted(data["samples"].unique())
     dials = sorted(data["rho"].unique())
-    fig, axes = plt.subplots(2, 2, figsize=(figures.WIDTH, 4.4))
+    fig, axes = plt.subplots(2, 2, figsize=(PRINTED * figures.WIDTH, 4.4))
     axes = axes.flat
 
     # (a) trajectories at the largest n: the measured mean at every third time (markers; filled at the largest rho, open

@@ -17,6 +17,8 @@ from experiments.common import figures
 from experiments.common.stats import summarise
 from theory.zipf_skills import hutter_error, hutter_exponent, quantization_exponents, skill_emergence_exponent
 
+PRINTED = 0.9  # of the text width: paper.tex's \includegraphics width for this figure, so that it prints at scale 1
+
 
 def slope_line(ax, x, y, exponent, **kw) -> None:
     """A line y = c x^exponent through the geometric mean of the finite positive points (x, y)."""
@@ -33,7 +35,7 @@ def main() -> None:
     data = figures.read(args.tables)
     alphas = sorted(data["alpha"].dropna().unique())
     colors = {a: figures.color(i, len(alphas)) for i, a in enumerate(alphas)}
-    fig, axes = plt.subplots(2, 3, figsize=(figures.WIDTH, 4.9))
+    fig, axes = plt.subplots(2, 3, figsize=(PRINTED * figures.WIDTH, 4.5))
     (ax_n, ax_size, ax_skill), (ax_total, ax_jump, ax_exp) = axes
     shapes = {a: figures.marker(i) for i, a in enumerate(alphas)}
 
@@ -47,7 +49,7 @@ def main() -> None:
                        label=rf"$\alpha$ = {a:g}")
     ax_n.set_xlabel("samples $n$")
     ax_n.set_ylabel("error under the Zipf law")
-    ax_n.set_title(f"(a) memorising learner, $K$ = {n_keys}")
+    ax_n.set_title(f"(a) memoriser, $K$ = {n_keys}")
 
     # (b) capacity-limited unit against N
     rows = data[data["quantity"] == "population_error"]

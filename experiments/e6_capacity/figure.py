@@ -20,13 +20,15 @@ from theory.capacity import bits_stored_lower_bound, cover_separable_fraction
 from theory.capacity import derive as capacity_derivation
 from theory.noisy_teacher import noisy_teacher_capacity
 
+PRINTED = 0.9  # of the text width: paper.tex's \includegraphics width for this figure, so that it prints at scale 1
+
 
 def main() -> None:
     args = figures.parser(__doc__).parse_args()
     data = figures.read(args.tables)
     noise, mixture = data[data["part"] == "noise"], data[data["part"] == "mixture"]
     sizes = sorted(noise["weights"].unique())
-    fig, axes = plt.subplots(2, 2, figsize=(figures.WIDTH, 4.6))
+    fig, axes = plt.subplots(2, 2, figsize=(PRINTED * figures.WIDTH, 4.3))
     axes = axes.flat
 
     # (a) Cover's separable fraction, (b) bits per weight

@@ -19,6 +19,8 @@ from experiments.common import figures
 from experiments.common.stats import summarise
 from experiments.e8_modular_addition.spec import CELL, JUMP_LEVEL
 
+PRINTED = 0.95  # of the text width: paper.tex's \includegraphics width for this figure, so that it prints at scale 1
+
 PHASES = ("memorise only", "generalise, memorise", "generalise, overwrite")
 PHASE_COLORS = ("0.85", "#9ECAE1", "#FDAE6B")  # grey, light blue, light orange: apart from the settings' colours
 SETTING = ["modulus", "train_fraction", "weight_decay"]
@@ -55,7 +57,7 @@ def main() -> None:
     found = members(data)
     colors = {s: figures.color(i, len(settings)) for i, s in enumerate(settings)}
     shapes = {s: figures.marker(i) for i, s in enumerate(settings)}
-    fig = plt.figure(figsize=(figures.WIDTH, 4.9))
+    fig = plt.figure(figsize=(PRINTED * figures.WIDTH, 4.9))
     rows = fig.add_gridspec(2, 1, height_ratios=[1, 1])
     top, bottom = rows[0].subgridspec(1, 2, width_ratios=[1, 1.6]), rows[1].subgridspec(1, 3)
     axes = [fig.add_subplot(top[0]), fig.add_subplot(top[1]), *(fig.add_subplot(bottom[i]) for i in range(3))]

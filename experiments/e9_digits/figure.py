@@ -16,6 +16,8 @@ from experiments.common import figures
 from experiments.common.stats import summarise
 from experiments.e9_digits.spec import N_CLASSES
 
+PRINTED = 1.0  # of the text width: paper.tex's \includegraphics width for this figure, so that it prints at scale 1
+
 
 def main() -> None:
     args = figures.parser(__doc__).parse_args()
@@ -26,7 +28,7 @@ def main() -> None:
     everything = data
     data = everything[everything["noise"] == "frozen"]
     final = data[data["step"] == steps]
-    fig, axes = plt.subplots(2, 2, figsize=(figures.WIDTH, 4.3))
+    fig, axes = plt.subplots(2, 2, figsize=(PRINTED * figures.WIDTH, 4.3))
     axes = axes.flat
 
     # (a) frozen noise: clean accuracy across the dial, the memoriser's line and the naive one; (b) fresh noise, the structure limit
