@@ -31,6 +31,7 @@ from experiments.common.io import atomic_path  # noqa: E402
 WIDTH = 8.5 - 2 * 2.2 / 2.54  # inches: paper.tex's text width (letter paper less its 2.2 cm margins); a figure is drawn at the
 # fraction of it (its script's PRINTED) at which paper.tex includes it, so that it prints at scale 1 and a font at its size
 MIN_POINTS = 7.0  # the smallest text a reader should have to read, at printed size
+GAP = 2.0  # points: the least space between two texts side by side
 
 # Okabe & Ito (2008), "Color Universal Design", without yellow (unreadable on white): blue, orange, bluish green,
 # vermillion, reddish purple, sky blue, black.
@@ -104,7 +105,8 @@ def note_diverged(ax, runs: int, what: str = "diverged") -> None:
 
 def audit(fig) -> list[str]:
     """What makes ``fig`` hard to read, drawn at its printed size: text under MIN_POINTS, a legend that repeats a label or
-    covers a plotted point, a measured point outside its axes' limits, texts that overlap or run off the figure."""
+    covers a plotted point, a measured point outside its axes' limits, texts that overlap (or sit closer side by side than GAP) or run off the
+    figure."""
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     every_axes = fig.findobj(Axes)  # with those of subfigures, which fig.axes leaves out
@@ -140,8 +142,9 @@ def audit(fig) -> list[str]:
     for what, box in [*((repr(t.get_text()), b) for t, b in boxes), *legends]:
         if box.x0 < page.x0 - 0.5 or box.y0 < page.y0 - 0.5 or box.x1 > page.x1 + 0.5 or box.y1 > page.y1 + 0.5:
             problems.append(f"{what} is cut at the figure's edge")
+    gap = GAP * fig.dpi / 72 / 2  # pixels each side: texts side by side need GAP points between them to read as two
     for (s, a), (t, b) in combinations(boxes, 2):
-        if a.overlaps(b) and a.intersection(a, b).width > 0.5 and a.intersection(a, b).height > 0.5:
+        if a.x0 - gap < b.x1 + gap and b.x0 - gap < a.x1 + gap and min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5:
             problems.append(f"{s.get_text()!r} overlaps {t.get_text()!r}")
     return problems
 

@@ -90,7 +90,7 @@ def main() -> None:
         x = np.interp(critical, rhos, np.arange(len(rhos)))
         axes[1].plot([x, x], [i - 0.45, i + 0.45], color="k", linewidth=1.5)
     axes[1].imshow(tiles, cmap=ListedColormap(PHASE_COLORS), vmin=-0.5, vmax=2.5, aspect="auto")
-    axes[1].set_xticks(range(len(rhos)), [f"{r:g}" for r in rhos])
+    axes[1].set_xticks(range(len(rhos)), [f"{r:g}" for r in rhos], rotation=90)
     axes[1].set_yticks(range(len(settings)), [", ".join(f"{v:g}" for v in s) for s in settings])
     axes[1].set_ylabel(r"setting $(p, f, \lambda)$")
     for tick, setting in zip(axes[1].get_yticklabels(), settings):  # each setting's colour in (c)-(e)
