@@ -1,9 +1,9 @@
 """Figure E2: gradient signal and noise at initialisation across the dial (T2).
 
-(a) the squared norm of the mean gradient |G|^2 and the covariance trace tr Sigma against rho;
-(b) the gradient noise scale B_noise = tr Sigma / |G|^2 against rho, with K/rho^2 - 1;
+(a) the squared norm of the mean gradient ||G||^2 and the covariance trace tr Sigma against rho;
+(b) the gradient noise scale B_noise = tr Sigma / ||G||^2 against rho, with K/rho^2 - 1;
 (c) the squared norm of a minibatch's mean gradient against its size B, one colour per rho,
-with |G|^2 + tr Sigma / B.  Lines are T2 for the linear softmax at zero initialisation;
+with ||G||^2 + tr Sigma / B.  Lines are T2 for the linear softmax at zero initialisation;
 the MLP (open triangles, random initialisation) has no line: its logits are not uniform.
 """
 import matplotlib.pyplot as plt
@@ -44,12 +44,12 @@ def main() -> None:
     axes[1].plot(positive, gradient_noise_scale(positive, n_keys), color=figures.THEORY)
     measured(axes[1], "noise_scale", "rho", color="k")
     axes[1].set_title(r"(b) gradient noise scale $B_{\mathrm{noise}}$")
-    axes[1].set_ylabel(r"$B_{\mathrm{noise}} = \mathrm{tr}\,\Sigma / |G|^2$")
+    axes[1].set_ylabel(r"$B_{\mathrm{noise}} = \mathrm{tr}\,\Sigma / \|G\|^2$")
     for ax in axes[:2]:
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel(r"dial $\rho$")
-    quantities = [Line2D([], [], color=signal, marker="o", markersize=3.5, label=r"$|G|^2$"),
+    quantities = [Line2D([], [], color=signal, marker="o", markersize=3.5, label=r"$\|G\|^2$"),
                   Line2D([], [], color=noise, marker="o", markersize=3.5, label=r"$\mathrm{tr}\,\Sigma$")]
     models = [Line2D([], [], color=figures.THEORY, linestyle="none", label=f"{model} (measured)", **style) for model, style in figures.MODELS.items()]
     theory = Line2D([], [], color=figures.THEORY, label=r"T2, linear (lines; (b): $K/\rho^2-1$)")
@@ -67,7 +67,7 @@ def main() -> None:
     axes[2].set_xscale("log")
     axes[2].set_yscale("log")
     axes[2].set_xlabel("minibatch size $B$")
-    axes[2].set_ylabel(r"$E|\bar g_B|^2$")
+    axes[2].set_ylabel(r"$E\|\bar g_B\|^2$")
     axes[2].set_title("(c) minibatch gradient, linear")
     figures.beside(axes[2], handlelength=1.0, labelspacing=0.25)
     figures.save(fig, args.out)

@@ -7,7 +7,7 @@ generalise and overwrite them with the rule), with the norm competition's rho_c 
 bar); (c) the jump's delay jump(rho)/jump(1) against rho, one colour per setting: jumped seeds' mean as points,
 cells with a seed censored at the horizon as lower bounds (open triangles at the censored mean), and the delay
 declared from the ends (line); (d) the dip: clean test accuracy over steps 10-50 against the additive
-memoriser's (line); (e) the gradient signal |G(rho)|^2/|G(1)|^2 at initialisation against its expectation
+memoriser's (line); (e) the gradient signal ||G(rho)||^2/||G(1)||^2 at initialisation against its expectation
 declared from the ends (line).
 """
 import matplotlib.pyplot as plt
@@ -130,7 +130,7 @@ def main() -> None:
         ax.set_title(title)
     axes[3].axhline(1 / settings[0][0], color="0.6", linewidth=0.5, linestyle="--")
     axes[3].set_ylabel("clean test accuracy")
-    axes[4].set_ylabel(r"$|G(\rho)|^2 / |G(1)|^2$")
+    axes[4].set_ylabel(r"$\|G(\rho)\|^2 / \|G(1)\|^2$")
     handles = [Line2D([], [], color=colors[s], marker=shapes[s], markersize=3.5, label=label(s)) for s in settings]
     handles += [Line2D([], [], color=figures.THEORY, label="declared from the ends\n((d): the memoriser)"),
                 Line2D([], [], color=figures.THEORY, marker="^", markerfacecolor="none", markersize=4.5, linestyle="none",
