@@ -122,7 +122,7 @@ def audit(fig) -> list[str]:
         box = legend.get_window_extent(renderer)
         for ax in every_axes:
             for line in ax.lines:
-                xy = ax.transData.transform(np.column_stack(line.get_data()).astype(float))
+                xy = line.get_transform().transform(np.column_stack(line.get_data()).astype(float))  # axhline's x is in axes units
                 if box.count_contains(xy[np.isfinite(xy).all(axis=1)]):
                     problems.append(f"the legend {labels} covers {line.get_label()!r} in {ax.get_title()!r}")
     for ax in every_axes:

@@ -149,3 +149,12 @@ def test_every_figure_of_the_smoke_build_is_drawn_at_its_printed_width(smoke_bui
     assert len(pages) >= 6, pages
     widths = included_widths()
     assert pages == pytest.approx({name: widths[name] * figures.WIDTH for name in pages}, abs=0.01)
+
+
+def test_a_reference_line_across_the_panel_is_not_taken_for_data_under_a_legend_beside_it():
+    fig, ax = plt.subplots(figsize=(figures.WIDTH, 2))
+    ax.plot([0, 0.5], [0, 1], label="theory")
+    ax.set_xlim(0, 0.9)  # axhline's ends are at 0 and 1 in axes units; read as data, x = 1 would lie under the legend
+    ax.axhline(0.5, color="k", label="reference")
+    figures.beside(ax)
+    assert figures.audit(fig) == []
