@@ -10,7 +10,7 @@ from experiments.common.spec import Experiment
 MIDDLE_MAP = (  # a row of panels per quantity: (label, in LaTeX, the params that make its scale, naive claim, continued claim)
     ("E1 test loss (linear)", ("classes", "samples_per_key"), "E7.e1_loss.naive", "E7.e1_loss.continued"),
     ("E1 test accuracy (linear)", ("classes", "samples_per_key"), "E7.e1_accuracy.naive", None),  # T1 is linear in rho
-    ("E2 gradient signal $|G|^2$", ("keys",), "E7.e2_signal.naive", "T2.mean_grad_sq_norm"),
+    ("E2 gradient signal $\\|G\\|^2$", ("keys",), "E7.e2_signal.naive", "T2.mean_grad_sq_norm"),
     ("E3 test risk", ("features",), "E7.e3_risk.naive", "E3.continuation_test_risk"),
     ("E4 half-time", ("samples", "singular_value"), "E7.e4_half_time.naive", "E7.e4_half_time.continued"),
     ("E6 separated fraction", ("weights", "points"), "E7.e6_separated.naive", "E6.mixture_separable_fraction"),
