@@ -30,7 +30,7 @@ def main() -> None:
     u0 = float(data["init"].iloc[0])
     sizes = sorted(data["samples"].unique())
     dials = sorted(data["rho"].unique())
-    fig, axes = plt.subplots(2, 2, figsize=(PRINTED * figures.WIDTH, 4.4))
+    fig, axes = plt.subplots(2, 2, figsize=(PRINTED * figures.WIDTH, 3.7))
     axes = axes.flat
 
     # (a) trajectories at the largest n: the measured mean at every third time (markers; filled at the largest rho, open

@@ -28,7 +28,7 @@ def main() -> None:
     data = figures.read(args.tables)
     noise, mixture = data[data["part"] == "noise"], data[data["part"] == "mixture"]
     sizes = sorted(noise["weights"].unique())
-    fig, axes = plt.subplots(2, 2, figsize=(PRINTED * figures.WIDTH, 4.3))
+    fig, axes = plt.subplots(2, 2, figsize=(PRINTED * figures.WIDTH, 4.05))
     axes = axes.flat
 
     # (a) Cover's separable fraction, (b) bits per weight
