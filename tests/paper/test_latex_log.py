@@ -2,8 +2,8 @@
 overfull by more than a point (a line or table running into the margin), and every figure and table of the main text
 on a page before the references (paper section "References"; the appendix's tables are not floats).
 
-The build is not run here: these tests read the files the last `make paper` (or the Snakemake rule) left, and skip
-with the reason when there are none, or when the log is older than paper.tex and so says nothing about it."""
+They read the files of two builds: the last `make paper` (or Snakemake rule) left in paper/build, skipped with the
+reason when there are none or the log is older than paper.tex, and this session's smoke build from clean."""
 import re
 from pathlib import Path
 
@@ -53,8 +53,16 @@ def test_the_readers_find_what_they_look_for():
     assert floats_after(tex, aux) == ["tab:b on page 9 (references from page 8)"]
 
 
-@pytest.fixture(scope="module")
-def build(root: Path) -> Path:
+@pytest.fixture(scope="module", params=["last build", "smoke build"])
+def build(request, root: Path) -> Path:
+    """The folder of a built paper: the last build left in paper/build (a reader's `make paper`), or this session's
+    smoke build from clean (so that a fresh clone's `make test` checks a log too)."""
+    if request.param == "smoke build":
+        smoke = request.getfixturevalue("smoke_build")
+        if smoke.select:
+            pytest.skip("TeX is missing: the smoke build left the PDF out")
+        assert smoke.result.returncode == 0, smoke.result.stderr[-3000:]
+        return smoke.path / "paper/build"
     folder, tex = root / "paper/build", root / "paper/paper.tex"
     log = folder / "paper.log"
     if not log.is_file():
@@ -67,11 +75,11 @@ def build(root: Path) -> Path:
 def test_no_box_is_overfull_by_more_than_a_point(build):
     boxes = overfull_boxes((build / "paper.log").read_text(errors="replace"))
     too_wide = [f"{kind}box {points}pt: {where}" for kind, points, where in boxes if points > TOLERANCE_PT]
-    assert not too_wide, "overfull boxes in paper/build/paper.log:\n" + "\n".join(too_wide)
+    assert not too_wide, f"overfull boxes in {build / 'paper.log'}:\n" + "\n".join(too_wide)
 
 
-def test_no_float_of_the_main_text_comes_after_the_references(build, root):
+def test_no_float_of_the_main_text_comes_after_the_references(build):
     aux = (build / "paper.aux").read_text(errors="replace")
     assert REFERENCES in pages(aux), f"paper.tex has no \\label{{{REFERENCES}}} at the references"
-    late = floats_after((root / "paper/paper.tex").read_text(), aux)
+    late = floats_after((build.parent / "paper.tex").read_text(), aux)
     assert not late, "floats after the references:\n" + "\n".join(late)
