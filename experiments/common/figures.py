@@ -23,7 +23,6 @@ import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.container import ErrorbarContainer  # noqa: E402
 from matplotlib.legend import Legend  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 from experiments.common.io import atomic_path  # noqa: E402
@@ -103,6 +102,12 @@ def note_diverged(ax, runs: int, what: str = "diverged") -> None:
     ax.left_out[what] = ax.left_out.get(what, 0) + runs
 
 
+def left_out_note(ax) -> str:
+    """The panel's count of the runs note_diverged left out, as save writes it under the title ("" where none)."""
+    left_out = getattr(ax, "left_out", {})
+    return ", ".join(f"{n} {kind} run{'s' if n > 1 else ''}" for kind, n in left_out.items()) + " not shown" if left_out else ""
+
+
 def audit(fig) -> list[str]:
     """What makes ``fig`` hard to read, drawn at its printed size: text under MIN_POINTS, a legend that repeats a label or
     covers a plotted point, a measured point outside its axes' limits, texts that overlap (or sit closer side by side than GAP) or run off the
@@ -156,9 +161,8 @@ def save(fig, out: Path) -> None:
         for axis in (ax.xaxis, ax.yaxis):
             if axis.get_scale() == "log":
                 axis.set_minor_formatter(plt.NullFormatter())
-        left_out = getattr(ax, "left_out", {})
-        if left_out:
-            note = ", ".join(f"{n} {kind} run{'s' if n > 1 else ''}" for kind, n in left_out.items()) + " not shown"
+        note = left_out_note(ax)
+        if note:
             ax.set_title(f"{ax.get_title()}\n({note})")
     problems = audit(fig)
     if problems:

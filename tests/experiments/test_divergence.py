@@ -11,8 +11,8 @@ import pandas as pd
 import torch
 
 from experiments.claims import CLAIMS
+from experiments.common import device, lookup_table, runs
 from experiments.common import ledger as machinery
-from experiments.common import lookup_table, runs
 from experiments.common.models import MODELS, init_ensemble
 from experiments.common.trainer import TrainConfig, train_on_counts
 from experiments.e1_loss_floor import run as loss_floor
@@ -51,7 +51,7 @@ def test_a_run_with_a_huge_learning_rate_is_recorded_as_diverged_with_its_config
 
 def test_manifest_and_job_log_count_the_diverged_runs(tmp_path, capsys):
     table = loss_floor.run(DIVERGING, [0], "mlp", 3)
-    args = argparse.Namespace(config=DIVERGING, seeds=[0], threads=1, out=tmp_path / "t.csv", manifest=tmp_path / "t.json")
+    args = argparse.Namespace(config=DIVERGING, seeds=[0], threads=1, device=device.CPU, out=tmp_path / "t.csv", manifest=tmp_path / "t.json")
     runs.finish(args, table, started=0.0, model="mlp", classes=3)
     assert json.loads(args.manifest.read_text())["diverged"] == 4
     log = capsys.readouterr().out
@@ -86,9 +86,9 @@ def test_figure_counts_diverged_runs_on_the_panel_and_plots_no_nan(tmp_path, mon
     monkeypatch.setattr(sys, "argv", ["e1_loss_floor", "--out", str(tmp_path / "e1.pdf"), str(table)])
     e1_loss_floor.main()
     axes = saved["fig"].axes
-    notes = [[t.get_text() for t in ax.texts if t.get_gid() == "diverged"] for ax in axes[:3]]
+    notes = [figures.left_out_note(ax) for ax in axes[:3]]
     # (a), (b): the MLP at the largest m has 2 rho x 2 diverged seeds; (c) shows the linear model only
-    assert notes == [["4 diverged runs not shown"], ["4 diverged runs not shown"], []]
+    assert notes == ["4 diverged runs not shown", "4 diverged runs not shown", ""]
     for ax in axes[:3]:
         for line in ax.lines:
             assert np.isfinite(np.asarray(line.get_ydata(), dtype=float)).all()
