@@ -145,19 +145,20 @@ def agree(g: Grid, results: dict) -> bool:
 RESULTS = Path(__file__).resolve().parents[2] / "results"
 
 
+def last_build(job: str, config: dict) -> dict | None:
+    """The manifest of a job (results/<section>/<job>) in the last build, or None unless the job was run with this
+    config's section and seeds (so that a smoke build's results are never compared)."""
+    manifest = RESULTS / f"{job}.json"
+    if not manifest.exists():
+        return None
+    written = json.loads(manifest.read_text())
+    return written if written["config"] == config[job.split("/")[0]] and written["seeds"] == config["seeds"] else None
+
+
 def last_build_seconds(g: Grid, config: dict) -> float:
-    """The wall seconds the last build's jobs of this grid took (their manifests in results/), NaN unless every one
-    of them was run with this config's section (so a smoke build's results are never compared)."""
-    seconds = 0.0
-    for job in g.jobs or [None]:
-        manifest = RESULTS / f"{job}.json" if job else None
-        if manifest is None or not manifest.exists():
-            return math.nan
-        written = json.loads(manifest.read_text())
-        if written["config"] != config[job.split("/")[0]] or written["seeds"] != config["seeds"]:
-            return math.nan
-        seconds += written["wall_time_s"]
-    return seconds
+    """The wall seconds the last build's jobs of this grid took, NaN unless every one of them is there (last_build)."""
+    manifests = [last_build(job, config) for job in g.jobs]
+    return sum(m["wall_time_s"] for m in manifests) if manifests and all(manifests) else math.nan
 
 
 def column(table: pd.DataFrame, names: list[str], cells: list, quantity: str, **fixed) -> np.ndarray:

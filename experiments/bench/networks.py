@@ -18,14 +18,13 @@ and the optimizer's moments read and written once (E5: parameters only, plain gr
 shared images read once (E9).
 """
 import itertools
-import json
 
 import numpy as np
 import pandas as pd
 import torch
 from torch.func import functional_call, vmap
 
-from experiments.bench.core import RESULTS, Grid, column, stacked, train_steps, vmap_steps
+from experiments.bench.core import RESULTS, Grid, column, last_build, stacked, train_steps, vmap_steps
 from experiments.common.streams import rng_for
 from experiments.e5_zipf_scaling import run as zipf_scaling
 from experiments.e8_modular_addition import run as modular_addition
@@ -100,7 +99,8 @@ def e5_emergence_grid(config: dict) -> Grid:
     flops = len(cells) * 3 * 2 * n_skills * hidden * n_skills
     moved = len(cells) * 4 * 2 * 2 * n_skills * hidden  # the two layers in and out
     work = {"exp": len(cells) * n_skills * n_skills,  # the softmax of every skill's logits
-            "pass": len(cells) * (n_skills * n_skills + 2 * 2 * n_skills * hidden)}  # its normalisation; the two layers' updates
+            "pass": len(cells) * (n_skills * n_skills + 2 * 2 * n_skills * hidden),  # its normalisation; the two layers' updates
+            "adam": 0}  # plain gradient descent
     return Grid("E5 emergence", len(cells), len(seeds), subset, part["steps"], flops, moved,
                 {"naive": naive, "vmap": vmapped, "ours": ours}, jobs=("zipf_scaling/emergence",), work=work)
 
@@ -123,8 +123,7 @@ def e8_build_units(config: dict, job: str) -> tuple[int, bool]:
     job when it is there and was run with this config (True), else max_steps, an upper bound (False)."""
     section = config["modular_addition"]
     table = RESULTS / f"{job}.csv"
-    manifest = RESULTS / f"{job}.json"
-    if not (table.exists() and manifest.exists()) or json.loads(manifest.read_text())["config"] != section:
+    if last_build(job, config) is None or not table.exists():
         return section["max_steps"], False
     rows = pd.read_csv(table)
     horizon = rows.loc[rows["quantity"] == "horizon", "value"].max()

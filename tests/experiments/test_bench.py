@@ -71,7 +71,7 @@ def test_ways_on_statistics_wherever_ours_uses_one(grids):
         assert {"naive-stats", "vmap-stats"} <= set(grids[name].ways), name
 
 
-@pytest.mark.parametrize("name", ["E1 linear", "E1 mlp", "E2 linear", "E2 mlp", "E3", "E4", "E5 data", "E5 size", "E6 noise", "E6 mixture"])
+@pytest.mark.parametrize("name", list(bench.GRIDS))
 def test_elementwise_work_is_counted(grids, name):
     """Every kind of elementwise work is counted (zero where the algorithm has none), and none is negative."""
     work = grids[name].work
