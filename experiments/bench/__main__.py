@@ -37,16 +37,17 @@ def main() -> None:
         config = bench.quick_config(config)
     rates = Rates.measure(args.quick)
     print(f"machine: {machine()}\n{allocator}")
-    print(f"measured now: {rates.describe()}; at most {steps} timed units per run")
+    print(f"measured at the start: {rates.describe()}; at most {steps} timed units per run")
     print("baselines run one seed's cells; their times are scaled to the whole grid (x seeds). ms = per unit of the whole grid;\n"
           "'-': the way does not apply (no sufficient statistic: math x = 1 by definition); 'skip': not timed in this run.\n")
     print(f"{'grid':<26}{'runs':>6}{'units':>6}{'naive ms':>10}{'stats ms':>10}{'vmap ms':>10}{'vstats ms':>10}{'ours ms':>9}"
           f"{'math x':>8}{'batch x':>8}{'kernel x':>9}{'e2e naive':>10}{'e2e vmap':>9}{'of roof':>8}{'bound ms':>9}{'of bound':>9}"
-          f"{'setup s':>8}{'build s':>8}{'last s':>7}  agree")
+          f"{'setup s':>8}{'build s':>8}{'last s':>7}{'mm GF':>6}  agree")
     variants = [name for name in VARIANTS if name in args.variants or name == "ours"]
     build = dict.fromkeys(VARIANTS, 0.0)
     rows, families, members, all_agree = {}, {}, {}, True
     for g in bench.grids(config, args.grids):
+        rates = Rates.measure(args.quick, repeats=3)  # again, just before the grid: its bounds at the same moment as its times
         r = run_grid(g, steps, variants)
         t = {name: r[name][0] if name in r else math.nan for name in VARIANTS}
         statistic = "naive-stats" in g.ways
@@ -73,7 +74,8 @@ def main() -> None:
               + f"{1e3 * t['ours']:>9.3f}{cell(ratio(t['naive'], t['naive-stats']) if statistic else 1.0, 8, 1)}"
               f"{cell(ratio(plain, ensembled), 8, 1)}{cell(ratio(ensembled, t['ours']), 9, 1)}"
               f"{cell(rows[g.name]['naive'], 10, 1)}{cell(rows[g.name]['vmap'], 9, 1)}{rows[g.name]['roof']:>8.2f}"
-              f"{1e3 * bound:>9.3f}{rows[g.name]['bound']:>9.2f}{cell(r['ours'].setup, 8, 2, '?')}{cost:>8.1f}{cell(last, 7, 1)}{flag} "
+              f"{1e3 * bound:>9.3f}{rows[g.name]['bound']:>9.2f}{cell(r['ours'].setup, 8, 2, '?')}{cost:>8.1f}{cell(last, 7, 1)}{flag}"
+              f"{rates.matmul[g.dtype] / 1e9:>5.0f} "
               f"{'yes' if agree(g, r) else 'NO'}")
     if not rows:
         return
@@ -92,7 +94,8 @@ vstats (torch.func's ensembling of that loop; where ours uses no statistic, naiv
 ours): the three multiply to e2e naive = naive / ours, end to end.  e2e vmap = vmap / ours, torch.func's ensembling on
 samples against ours, end to end.  of roof = roofline / ours (matrix products at the matmul rate, or bytes at the copy rate);
 bound = the attainable bound (the roofline's products plus the elementwise work the algorithm cannot avoid at this
-machine's measured rates), of bound = bound / ours.  ours ms excludes ours' one-time cost, setup s ('?': lost in noise);
+machine's rates, measured again just before each grid: mm GF is that measurement's matmul rate in the grid's float type),
+of bound = bound / ours.  ours ms excludes ours' one-time cost, setup s ('?': lost in noise);
 build s = setup s + ours at the build's own count of units, extrapolated from the timed units; last s = the wall seconds
 of the last build's jobs of the grid, from their manifests in results/ (with the process's start-up and imports, and
 another job beside it; '-': none, or not of this config); '!': build s and last s differ by more than {MISMATCH:.0%}."""

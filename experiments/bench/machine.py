@@ -1,6 +1,8 @@
 """This machine, as the benchmark measures it (README "The benchmark"): its rates, its bounds, its allocator.
 
-Rates are measured at the start of a run, on the thread count the run uses:
+Rates are measured at the start of a run and again just before each grid (the benchmark's table uses the latter, so
+that a grid and its bounds see the machine at the same moment: this virtual machine's speed drifts within minutes),
+on the thread count the run uses:
   matmul       FLOP/s of a large square product, per float type
   memory       bytes/s of a copy between two arrays far larger than any cache
   exp          seconds per element of torch.exp on an array that fits in the L2 cache
@@ -80,10 +82,11 @@ class Rates:
     elementwise: dict[str, float]  # seconds per element, by kind
 
     @classmethod
-    def measure(cls, quick: bool = False) -> "Rates":
+    def measure(cls, quick: bool = False, repeats: int = 10) -> "Rates":
+        """The rates now: ``repeats`` timed products and copies (after one untimed), the elementwise kernels 200 times as often."""
         size = 256 if quick else 2048
-        return cls({dtype: matmul_rate(size, 10, dtype) for dtype in (torch.float32, torch.float64)},
-                   memory_bandwidth(2**20 if quick else 2**26, 10), elementwise_times(20 if quick else 2000))
+        return cls({dtype: matmul_rate(size, repeats, dtype) for dtype in (torch.float32, torch.float64)},
+                   memory_bandwidth(2**20 if quick else 2**26, repeats), elementwise_times(2 * repeats if quick else 200 * repeats))
 
     def roofline(self, flops: float, bytes_: float, dtype: torch.dtype) -> float:
         """Seconds per unit: the larger of the matrix products' time and the bytes' time."""

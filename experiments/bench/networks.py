@@ -196,9 +196,10 @@ def e8_grid(config: dict, setting: dict) -> Grid:
     moved = len(cells) * 4 * 6 * n_params  # parameters and AdamW's two moments, in and out
     hidden_all, hidden_train = modulus**2 * hidden, n_train * hidden
     work = {"exp": len(cells) * modulus * n_train,  # the softmax of every training pair's logits
-            "pass": len(cells) * (hidden_all + 2 * hidden_train + modulus * modulus**2 + modulus * n_train),  # the ReLU of every
-            # pair's hidden units, its backward and the embeddings' sums over the training pairs, the argmax over every
-            # pair's logits (the test accuracy at every step), the softmax's normalisation over the training pairs'
+            "pass": len(cells) * (hidden_all + 2 * hidden_train + modulus * (modulus**2 - n_train) + modulus * n_train),  # the
+            # ReLU of every pair's hidden units, its backward and the embeddings' sums over the training pairs, the argmax
+            # over the test pairs' logits (the test accuracy at every step; the training pairs' only at the recorded
+            # steps), the softmax's normalisation over the training pairs'
             "adam": len(cells) * n_params}
     return Grid(f"E8 {job.split('/')[1]}" + ("" if known else " (<= steps)"), len(cells), len(seeds), first,
                 build_steps, flops, moved, {"naive": naive, "vmap": vmapped, "ours": ours}, rtol=np.array([1e-3, 0, 0, 0]),

@@ -27,6 +27,7 @@ caller can mistake it for a measurement (README "When something goes wrong").  M
 independent, so a diverged member leaves the others untouched.
 """
 import math
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -62,24 +63,30 @@ def cosine_schedule(optimizer: torch.optim.Optimizer, steps: int) -> torch.optim
 
 
 class FusedAdam:
-    """torch.optim.Adam(params, lr, fused=True) with its default betas and eps, on the cosine schedule: the same
-    kernel on the same state, so the same steps bit for bit (tests/experiments/test_trainer.py), without the
-    optimizer's and scheduler's Python bookkeeping, which costs about 0.2 ms a call and, called once per chunk and
-    step, took a quarter of the MLP's training time (and held the interpreter lock the other thread waited for)."""
+    """torch.optim.Adam(params, lr, fused=True) with its default betas and eps (torch.optim.AdamW where ``decoupled``,
+    E8), at the step size ``learning_rate(step)``: the same kernel on the same state, so the same steps bit for bit
+    (tests/experiments/test_trainer.py), without the optimizer's and scheduler's Python bookkeeping, which costs about
+    0.2 ms a call and, called once per chunk and step, took a quarter of the MLP's training time (and held the
+    interpreter lock the other thread waited for)."""
 
     BETA1, BETA2, EPS = 0.9, 0.999, 1e-8  # torch.optim.Adam's defaults
 
-    def __init__(self, params: list[torch.Tensor], config: TrainConfig):
-        self.params, self.config = params, config
+    def __init__(self, params: list[torch.Tensor], learning_rate: Callable[[int], float], weight_decay: float = 0.0, decoupled: bool = False):
+        self.params, self.learning_rate, self.weight_decay = params, learning_rate, weight_decay
+        self.kernel = torch._fused_adamw_ if decoupled else torch._fused_adam_
         self.first, self.second = [torch.zeros_like(p) for p in params], [torch.zeros_like(p) for p in params]
         self.steps_taken = [torch.zeros((), device=p.device) for p in params]  # one per parameter, float32, as Adam keeps them
 
     def step(self, gradients: list[torch.Tensor], step: int) -> None:
-        """Step ``step`` (from 0) of the schedule: move the parameters in place."""
+        """Step ``step`` (from 0): move the parameters in place."""
         torch._foreach_add_(self.steps_taken, 1)
-        torch._fused_adam_(self.params, gradients, self.first, self.second, [], self.steps_taken,
-                           lr=self.config.learning_rate * cosine_factor(step, self.config.steps), beta1=self.BETA1,
-                           beta2=self.BETA2, weight_decay=0.0, eps=self.EPS, amsgrad=False, maximize=False)
+        self.kernel(self.params, gradients, self.first, self.second, [], self.steps_taken, lr=self.learning_rate(step), beta1=self.BETA1,
+                    beta2=self.BETA2, weight_decay=self.weight_decay, eps=self.EPS, amsgrad=False, maximize=False)
+
+
+def cosine_learning_rate(config: TrainConfig) -> Callable[[int], float]:
+    """The step size at each step: the peak learning rate on the cosine schedule."""
+    return lambda step: config.learning_rate * cosine_factor(step, config.steps)
 
 
 def count_loss(logits: torch.Tensor, counts: torch.Tensor) -> torch.Tensor:
@@ -108,7 +115,7 @@ def _train_chunks(model: Model, leaves: list[Params], counts: list[torch.Tensor]
     ``counts`` are each chunk's counts classes first, (E_chunk, V, K)."""
     torch.set_num_threads(1)
     for done, (leaf, chunk_counts) in enumerate(zip(leaves, counts)):
-        optimizer = FusedAdam(list(leaf.values()), config)
+        optimizer = FusedAdam(list(leaf.values()), cosine_learning_rate(config))
         frequencies = chunk_counts / chunk_counts.sum((1, 2), keepdim=True)  # c / N
         key_weights = frequencies.sum(1, keepdim=True)  # n_k / N
         for step in range(config.steps):

@@ -11,12 +11,15 @@ Model: each number has an embedding of width H for each position, the two are su
 passed through a ReLU, and a linear readout gives p logits; this is one hidden layer on the one-hot
 pair, initialised as torch.nn.Linear by the seed alone.  Full-batch AdamW with weight decay on the
 mean cross-entropy of the training pairs.  Every seed x rho of one setting (p, f, lambda) trains in one
-program: the network's table of logits over all p^2 pairs is one batched tensor (classes first, so the
-softmax runs across pairs), and a weight per pair (1 / training count on the member's training pairs,
-else 0) selects its training pairs.  The gradient is written out in closed form (softmax minus one-hot,
-back through the readout, the ReLU and the sum of the embeddings; tests/experiments/test_modular_addition.py
-checks it against autograd).  Members are independent, so they train in chunks small enough that a
-chunk's hidden activations stay in the CPU's cache (experiments/common/chunks.py).
+program, in chunks of one seed's members, which share a training set: the chunk lists the pairs training
+pairs first, its hidden layer on every pair is one batched tensor (each pair's sum of two embedding rows
+and the bias: torch's embedding_bag), and its logits are classes first, so the softmax runs across pairs.
+The forward runs on every pair (the test accuracy is read at every step), the backward on the training
+pairs alone, a contiguous slice.  The gradient is written out in closed form (softmax minus one-hot, back
+through the readout, the ReLU and the sum of the embeddings; tests/experiments/test_modular_addition.py
+checks it against autograd), and AdamW is torch's fused kernel called directly (FusedAdam).  Members are
+independent, so the chunks are small enough that a chunk's hidden activations stay near the CPU's cache
+(experiments/common/chunks.py); the chunks change what is computed only in the last bits.
 
 The horizon.  A first pass trains the rho = 1 members alone until every seed has jumped (clean test
 accuracy JUMP_LEVEL); the horizon is HORIZON_FACTOR times the slowest seed's jump step (at most max_steps),
@@ -40,16 +43,17 @@ horizon is censored: its jump step is a lower bound (column "censored"), never "
 """
 import itertools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import torch
 
-from experiments.common import runs
-from experiments.common.chunks import member_slices
+from experiments.common import chunks, runs
 from experiments.common.device import CPU, chunks_on, to_device
 from experiments.common.models import linear_init
 from experiments.common.progress import Progress
+from experiments.common.trainer import FusedAdam
 from experiments.common.streams import rng_for
 from experiments.e8_modular_addition import laws
 from experiments.e8_modular_addition.spec import DIP_STEPS, HORIZON_FACTOR, JUMP_LEVEL
@@ -100,34 +104,68 @@ def init_members(seeds: list[int], p: int, hidden: int) -> dict[str, torch.Tenso
     return {name: torch.stack([m[name] for m in members]) for name in members[0]}
 
 
-def readout_first(params: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    """The same network with its readout stored classes first: W2 (E, H, p) becomes readout (E, p, H)."""
-    return {**{k: v for k, v in params.items() if k != "W2"}, "readout": params["W2"].transpose(1, 2).contiguous()}
+def batched(params: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The same network as the batched program stores it: the embeddings and the bias as one table per member,
+    embed (E, 2p + 1, H) = [embed_a; embed_b; b1], the readout classes first, readout (E, p, H), and b2 (E, p)."""
+    table = torch.cat([params["embed_a"], params["embed_b"], params["b1"][:, None]], dim=1)
+    return {"embed": table, "readout": params["W2"].transpose(1, 2).contiguous(), "b2": params["b2"]}
 
 
-def forward(params: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
-    """Every member's hidden activations on every pair, row-major in (a, b), (E, p^2, H), and its logits
-    classes first (E, p, p^2); params as readout_first gives them."""
-    e, p, h = params["embed_a"].shape
-    hidden = torch.add((params["embed_a"] + params["b1"][:, None])[:, :, None], params["embed_b"][:, None, :]).relu_()  # (E, p, p, H)
-    hidden = hidden.view(e, p * p, h)
-    return hidden, torch.baddbmm(params["b2"][:, :, None], params["readout"], hidden.transpose(1, 2))  # (E, p, p^2)
+@dataclass
+class PairRows:
+    """The rows of the members' stacked tables, embed viewed as (E (2p + 1), H), that each listed pair's hidden layer
+    sums: its a's embedding, its b's and the bias; member j's rows are offset by j (2p + 1)."""
+    bags: torch.Tensor  # (3 E n,), member-major: the a, b and bias rows of member j's pair i, one bag of three per pair
+    starts: torch.Tensor  # (E n,): where each bag starts in bags
+    a: torch.Tensor  # (E n,): the a rows alone, and below the b rows (the backward's scatter)
+    b: torch.Tensor
+
+    @classmethod
+    def of(cls, members: int, p: int, a: torch.Tensor, b: torch.Tensor) -> "PairRows":
+        offset = torch.arange(members, device=a.device)[:, None] * (2 * p + 1)
+        rows_a, rows_b = (a[None] + offset).reshape(-1), (b[None] + p + offset).reshape(-1)
+        bags = torch.stack([rows_a, rows_b, (offset + 2 * p).expand(-1, len(a)).reshape(-1)], dim=1).reshape(-1)
+        return cls(bags, torch.arange(0, len(bags), 3, device=a.device), rows_a, rows_b)
 
 
-def gradient(params, hidden, logits, weight, target) -> dict[str, torch.Tensor]:
+def hidden_layer(params: dict[str, torch.Tensor], rows: PairRows) -> torch.Tensor:
+    """Every member's hidden activations on the listed pairs (E, n, H), params as batched gives them: one bag-sum of
+    table rows per pair (torch's embedding_bag in mode sum, called without torch.nn.functional's checks), then the ReLU."""
+    e, _, h = params["embed"].shape
+    return torch.embedding_bag(params["embed"].view(-1, h), rows.bags, rows.starts, False, 0)[0].relu_().view(e, -1, h)
+
+
+def readout(params: dict[str, torch.Tensor], hidden: torch.Tensor) -> torch.Tensor:
+    """The logits of hidden activations (E, n, H), classes first (E, p, n)."""
+    return torch.baddbmm(params["b2"][:, :, None], params["readout"], hidden.transpose(1, 2))
+
+
+def forward(params: dict[str, torch.Tensor], rows: PairRows) -> tuple[torch.Tensor, torch.Tensor]:
+    """Every member's hidden activations on the listed pairs (E, n, H) and its logits classes first (E, p, n)."""
+    hidden = hidden_layer(params, rows)
+    return hidden, readout(params, hidden)
+
+
+def gradient(params, hidden, logits, weight, target, rows: PairRows, out: dict[str, torch.Tensor] | None = None) -> dict[str, torch.Tensor]:
     """Each member's gradient of its mean cross-entropy over its training pairs, in closed form: (softmax minus
     one-hot) x weight at the logits, back through the readout, the ReLU and the sum of embeddings and bias.
 
-    weight: 1 / training count on the member's training pairs, else 0 (E, p^2); target: its one-hot labels
-    times weight, classes first (E, p, p^2); hidden and logits as forward gives them."""
-    e, p, h = params["embed_a"].shape
-    d_logits = torch.softmax(logits, dim=1).mul_(weight[:, None]).sub_(target)  # (E, p, p^2)
-    d_hidden = torch.bmm(d_logits.transpose(1, 2), params["readout"])  # (E, p^2, H)
+    On the listed pairs (rows), which must include every training pair: weight, each pair's share of the mean loss
+    (1 / training count on a training pair, 0 on any other) (E, n); target, the one-hot labels times weight, classes
+    first (E, p, n); hidden and logits as forward gives them on the same pairs.  Written into ``out`` where given (tensors
+    shaped as params), else into new tensors."""
+    h, p = params["embed"].shape[2], params["readout"].shape[1]
+    out = out or {name: torch.empty_like(value) for name, value in params.items()}
+    d_logits = torch.softmax(logits, dim=1).mul_(weight[:, None]).sub_(target)  # (E, p, n)
+    torch.bmm(d_logits, hidden, out=out["readout"])  # first, while the hidden activations are still in cache (4% faster here)
+    d_hidden = torch.bmm(d_logits.transpose(1, 2), params["readout"])  # (E, n, H)
     torch.ops.aten.threshold_backward.grad_input(d_hidden, hidden, 0, grad_input=d_hidden)  # through the ReLU, in place: autograd's own kernel
-    d_sum = d_hidden.view(e, p, p, h)
-    d_embed_a = d_sum.sum(2)  # (E, p, H)
-    return {"embed_a": d_embed_a, "embed_b": d_sum.sum(1), "b1": d_embed_a.sum(1),
-            "readout": torch.bmm(d_logits, hidden), "b2": d_logits.sum(2)}
+    flat = d_hidden.view(-1, h)
+    d_embed = out["embed"].zero_()
+    d_embed.view(-1, h).index_add_(0, rows.a, flat).index_add_(0, rows.b, flat)  # each pair's into its a's and b's rows
+    torch.sum(d_embed[:, :p], dim=1, out=d_embed[:, 2 * p])  # the bias enters every pair once, as embed_a's rows do
+    torch.sum(d_logits, dim=2, out=out["b2"])
+    return out
 
 
 def label_flip_sq_norms(params, hidden, weight, rule, labels) -> torch.Tensor:
@@ -137,7 +175,7 @@ def label_flip_sq_norms(params, hidden, weight, rule, labels) -> torch.Tensor:
     The gradient is linear in the one-hot target, so the change is weight_i (e_random - e_rule) backpropagated
     from pair i's logits: on the readout (e_random - e_rule) h_i^T and on b2 (e_random - e_rule), on the hidden
     layer r_i = relu'(pre_i) * readout^T (e_random - e_rule), which enters embed_a's row a, embed_b's row b and
-    b1 once each.  Zero where the random label equals the rule's.  (E,)"""
+    b1 once each.  Zero where the random label equals the rule's.  Every pair listed in row-major order.  (E,)"""
     differs = (labels != rule).to(weight.dtype) * weight  # (E, p^2): weight_i where the labels differ
     flip = params["readout"].gather(1, labels[:, :, None].expand(-1, -1, params["readout"].shape[2])) \
         - params["readout"][:, rule]  # (E, p^2, H): readout^T (e_random - e_rule) per pair
@@ -146,7 +184,8 @@ def label_flip_sq_norms(params, hidden, weight, rule, labels) -> torch.Tensor:
 
 
 class Members:
-    """The members of one setting (p, f): each seed x rho's labels, training set and initialisation."""
+    """The members of one setting (p, f): each seed x rho's labels, training set and initialisation, every pair
+    listed in row-major order."""
 
     def __init__(self, p: int, fraction: float, hidden: int, cells: list[tuple[float, int]], device: torch.device = CPU):
         self.p, self.cells, self.device = p, cells, device  # drawn on the CPU, trained on the device
@@ -154,10 +193,65 @@ class Members:
         self.labels = torch.tensor(np.stack([y for y, _ in drawn]), device=device)  # (E, p^2)
         self.kept = torch.tensor(np.stack([k for _, k in drawn]), device=device)  # (E, p^2) bool
         self.train = torch.tensor(np.stack([train_mask(s, p, fraction) for _, s in cells]), device=device)  # (E, p^2) bool
-        self.rule = torch.tensor(pairs(p)[1], device=device)  # (p^2,)
-        self.params = to_device(readout_first(init_members([s for _, s in cells], p, hidden)), device)
+        a, self.rule = (torch.tensor(v, device=device) for v in pairs(p))  # (p^2,)
+        self.rows = PairRows.of(len(cells), p, a, torch.arange(p * p, device=device) % p)
+        self.params = to_device(batched(init_members([s for _, s in cells], p, hidden)), device)
         self.weight = self.train.to(self.params["b2"].dtype) / self.train.sum(1, keepdim=True)  # each training pair's share of the mean loss
         self.target = (self.labels[:, None] == torch.arange(p, device=device)[:, None]) * self.weight[:, None]  # (E, p, p^2): one-hot, classes first
+
+
+class Chunk:
+    """Members of one seed, which share a training set, with the pairs listed training pairs first (each part in
+    row-major order): the forward runs on every pair, the backward on the first n_train alone, a contiguous slice
+    (the other pairs' weight is zero: they would add nothing), and the test accuracy reads the rest."""
+
+    def __init__(self, members: Members, ids: list[int]):
+        p = members.p
+        self.ids = torch.tensor(ids, device=members.device)
+        train = members.train[ids[0]]
+        if not (members.train[self.ids] == train).all():
+            raise ValueError(f"a chunk's members {ids} do not share a training set")
+        order = torch.cat([torch.nonzero(train)[:, 0], torch.nonzero(~train)[:, 0]])
+        n = self.n_train = int(train.sum())
+        a, b = order // p, order % p
+        self.rows, self.train_rows = PairRows.of(len(ids), p, a, b), PairRows.of(len(ids), p, a[:n], b[:n])
+        self.labels, self.kept, self.rule = members.labels[self.ids][:, order], members.kept[self.ids][:, order], members.rule[order]
+        self.weight, self.target = members.weight[self.ids][:, order[:n]], members.target[self.ids][:, :, order[:n]]
+        self.params = {name: value[self.ids] for name, value in members.params.items()}  # copies: the chunk's own leaves
+
+    def test_correct(self, test_logits: torch.Tensor) -> torch.Tensor:
+        """Each member's count of test pairs whose argmax (the first of equal maxima) is the rule's label (E_chunk,)."""
+        return (test_logits.max(1).indices == self.rule[self.n_train :]).sum(1)
+
+    def train_accuracies(self, train_logits: torch.Tensor) -> torch.Tensor:
+        """On the training pairs: the accuracy on the rule's and on the random labels, and the rule's accuracy on the
+        random ones, (3, E_chunk)."""
+        n = self.n_train
+        guesses, kept = train_logits.max(1).indices, self.kept[:, :n]
+        right = guesses == self.labels[:, :n]
+        return torch.stack([_masked_mean(right, kept), _masked_mean(right, ~kept), _masked_mean(guesses == self.rule[:n], ~kept)])
+
+
+def seed_chunks(members: Members, hidden: int) -> list[Chunk]:
+    """Each seed's members in chunks whose hidden activations take about CACHE_BYTES (on a GPU, a chunk per seed)."""
+    parts = []
+    for seed in dict.fromkeys(s for _, s in members.cells):
+        ids = [i for i, (_, s) in enumerate(members.cells) if s == seed]
+        slices = chunks_on(members.device, len(ids), chunks.equal_slices(len(ids), members.p**2 * hidden * 4, chunks.CACHE_BYTES))  # float32 activations
+        parts += [Chunk(members, ids[piece]) for piece in slices]
+    return parts
+
+
+def flat_views(groups: list[dict[str, torch.Tensor]]) -> tuple[torch.Tensor, list[dict[str, torch.Tensor]]]:
+    """One flat tensor holding every group's tensors (a copy), and the groups again as views into it: one tensor for
+    the fused AdamW kernel instead of three per chunk."""
+    flat = torch.cat([value.reshape(-1) for group in groups for value in group.values()])
+    views, start = [], 0
+    for group in groups:
+        views.append({})
+        for name, value in group.items():
+            views[-1][name], start = flat[start : start + value.numel()].view(value.shape), start + value.numel()
+    return flat, views
 
 
 CURVES = ("train_accuracy_rule", "train_accuracy_random", "train_rule_on_random", "test_accuracy_curve")
@@ -175,43 +269,48 @@ def train(members: Members, config: dict, weight_decay: float, steps: int, stop_
     jumped), chunk by chunk on one thread; return what was measured: the jump step (NaN: not by the last step)
     and the gradient signal at initialisation (E,), the curves at curve_steps (steps, 4, E), and after the last
     step the squared parameter norm (E,), and the mean clean test accuracy over DIP_STEPS (E,)."""
-    e = len(members.cells)
-    chunks = chunks_on(members.device, e, member_slices(e, members.p**2 * config["hidden"] * 4))  # float32 activations
-    leaves = [{name: value[chunk].clone() for name, value in members.params.items()} for chunk in chunks]
-    optimizer = torch.optim.AdamW([t for leaf in leaves for t in leaf.values()], lr=config["learning_rate"], weight_decay=weight_decay, fused=True)
+    e, device = len(members.cells), members.device
+    parts = seed_chunks(members, config["hidden"])
+    order = torch.cat([part.ids for part in parts])  # the members in the chunks' order
+    n_test = torch.cat([torch.full((len(part.ids),), members.p**2 - part.n_train, device=device) for part in parts])
+    leaves, views = flat_views([part.params for part in parts])  # every chunk's parameters, and their gradients, in one tensor
+    grads, part_grads = flat_views([{name: torch.empty_like(v) for name, v in part.params.items()} for part in parts])
+    for part, view in zip(parts, views):
+        part.params = view  # the same values, now in the flat tensor the optimizer steps
+    optimizer = FusedAdam([leaves], lambda step: config["learning_rate"], weight_decay=weight_decay, decoupled=True)  # AdamW(fused=True)'s steps
     record_at = curve_steps(steps, config["record_every"])
-    jump = torch.full((e,), math.nan, device=members.device)
-    grad_sq, dip = torch.zeros(e, device=members.device), torch.zeros(e, device=members.device)
-    curves = torch.full((len(record_at), len(CURVES), e), math.nan, device=members.device)
-    guesses = torch.zeros(members.labels.shape, dtype=torch.long, device=members.device)
-    test, rule_train, random_train = ~members.train, members.train & members.kept, members.train & ~members.kept
+    jump = torch.full((e,), math.nan, device=device)
+    grad_sq, dip, test_accuracy = (torch.zeros(e, device=device) for _ in range(3))
+    curves = torch.full((len(record_at), len(CURVES), e), math.nan, device=device)
     progress = Progress(f"modular addition {label}, {e} members", steps)
     for step in range(steps + 1):
-        for chunk, leaf in zip(chunks, leaves):
-            hidden, logits = forward(leaf)
-            guesses[chunk] = logits.max(1).indices  # the argmax (the first of equal maxima), in a faster kernel
+        correct = []
+        for part, part_grad in zip(parts, part_grads):
+            hidden = hidden_layer(part.params, part.rows)
+            train_hidden = hidden[:, : part.n_train]
+            train_logits = readout(part.params, train_hidden)  # the two parts apart: each contiguous for the kernels after
+            correct.append(part.test_correct(readout(part.params, hidden[:, part.n_train :])))
+            if step in record_at:
+                curves[record_at.index(step), :3, part.ids] = part.train_accuracies(train_logits)
             if step == steps:
                 continue
-            grads = gradient(leaf, hidden, logits, members.weight[chunk], members.target[chunk])
-            for name, value in grads.items():
-                leaf[name].grad = value
+            gradient(part.params, train_hidden, train_logits, part.weight, part.target, part.train_rows, out=part_grad)
             if step == 0:  # the gradient signal at initialisation
-                grad_sq[chunk] = sum(g.pow(2).flatten(1).sum(1) for g in grads.values())
-        right_rule = guesses == members.rule
-        test_accuracy = _masked_mean(right_rule, test)
+                grad_sq[part.ids] = sum(g.pow(2).flatten(1).sum(1) for g in part_grad.values())
+        test_accuracy[order] = torch.cat(correct) / n_test
         jump[(test_accuracy >= JUMP_LEVEL) & torch.isnan(jump)] = float(step)
         if DIP_STEPS[0] <= step <= DIP_STEPS[1]:
             dip += test_accuracy / (DIP_STEPS[1] - DIP_STEPS[0] + 1)
         if step in record_at:
-            right = guesses == members.labels
-            curves[record_at.index(step)] = torch.stack([_masked_mean(right, rule_train), _masked_mean(right, random_train),
-                                                         _masked_mean(right_rule, random_train), test_accuracy])
+            curves[record_at.index(step), 3] = test_accuracy
         if stop_when_jumped and not torch.isnan(jump).any():
             break
         if step < steps:
-            optimizer.step()
+            optimizer.step([grads], step)
         progress.update(step + 1)
-    norm_sq = torch.cat([sum(v.pow(2).flatten(1).sum(1) for v in leaf.values()) for leaf in leaves])
+    norm_sq = torch.empty(e, device=device)
+    for part in parts:
+        norm_sq[part.ids] = sum(v.pow(2).flatten(1).sum(1) for v in part.params.values())
     return {"jump": jump.cpu().numpy(), "grad_sq": grad_sq.cpu().numpy(), "dip": dip.cpu().numpy(), "norm_sq": norm_sq.cpu().numpy(),
             "curves": curves.cpu().numpy(), "steps": record_at}
 
@@ -220,8 +319,8 @@ def initial_ends(p: int, fraction: float, hidden: int, seeds: list[int]) -> pd.D
     """Per seed, at initialisation: the full-batch gradients G1 (rho = 1) and G0 (rho = 0) as |G1|^2, |G0|^2 and
     G1 . G0, and the label flips' sum of squares (label_flip_sq_norms), all that E|G(rho)|^2 needs (laws.py)."""
     ends = Members(p, fraction, hidden, [(r, s) for s in seeds for r in (1.0, 0.0)])
-    hidden_, logits = forward(ends.params)
-    grads = gradient(ends.params, hidden_, logits, ends.weight, ends.target)
+    hidden_, logits = forward(ends.params, ends.rows)
+    grads = gradient(ends.params, hidden_, logits, ends.weight, ends.target, ends.rows)
     flat = torch.cat([g.flatten(1) for g in grads.values()], dim=1).double()
     g1, g0 = flat[0::2], flat[1::2]
     flips = label_flip_sq_norms(ends.params, hidden_, ends.weight, ends.rule, ends.labels)[1::2]  # every training pair's label flips at rho = 0

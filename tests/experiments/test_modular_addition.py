@@ -1,6 +1,6 @@
 """E8's data, trainer and laws: the rule's labels, the mixture frozen per pair and seed with the right fractions,
 nested training sets of the right size, the logits table against a direct computation, the closed-form
-gradient against autograd's, the gradient's expectation over the mixture against a Monte Carlo, the additive
+gradient against autograd's, a chunk's backward on its training pairs alone against every pair's, the gradient's expectation over the mixture against a Monte Carlo, the additive
 memoriser against a direct count, a tiny run end to end (censored members as lower bounds), a run a pure
 function of config and seeds whatever its chunks, a bad config refused before training, and the middle's
 laws declared from the ends alone (pre-registration)."""
@@ -41,9 +41,14 @@ def test_training_sets_have_the_right_size_and_are_nested():
     assert not np.array_equal(small, ma.train_mask(2, 11, 0.3))
 
 
+def row_major(members: int, p: int) -> "ma.PairRows":
+    """Every pair (a, b) in row-major order, for ``members`` members."""
+    return ma.PairRows.of(members, p, torch.arange(p * p) // p, torch.arange(p * p) % p)
+
+
 def test_forward_equals_the_network_on_each_pair():
     params = ma.init_members([0, 1], 5, 6)
-    hidden, logits = ma.forward(ma.readout_first(params))
+    hidden, logits = ma.forward(ma.batched(params), row_major(2, 5))
     assert hidden.shape == (2, 25, 6) and logits.shape == (2, 5, 25)
     for a, b in [(3, 4), (0, 2)]:
         direct = torch.relu(params["embed_a"][1, a] + params["embed_b"][1, b] + params["b1"][1])
@@ -53,20 +58,56 @@ def test_forward_equals_the_network_on_each_pair():
 
 def test_closed_form_gradient_equals_autograd():
     p, members = 7, 3
-    params = {k: v.double().requires_grad_(True) for k, v in ma.readout_first(ma.init_members([0, 1, 2], p, 16)).items()}
+    params = {k: v.double().requires_grad_(True) for k, v in ma.batched(ma.init_members([0, 1, 2], p, 16)).items()}
     generator = torch.Generator().manual_seed(0)
     labels = torch.randint(p, (members, p * p), generator=generator)
     train = torch.rand(members, p * p, generator=generator) < 0.6
     weight = train.double() / train.sum(1, keepdim=True)
     target = (labels[:, None] == torch.arange(p)[:, None]) * weight[:, None]
-    hidden, logits = ma.forward(params)
+    rows = row_major(members, p)
+    hidden, logits = ma.forward(params, rows)
     assert 0.2 < (hidden > 0).double().mean() < 0.8  # the ReLU both passes and blocks
     losses = torch.nn.functional.cross_entropy(logits, labels, reduction="none")  # (E, p^2): classes on dim 1
     expected = torch.autograd.grad(((losses * train).sum(1) / train.sum(1)).sum(), list(params.values()))
-    closed = ma.gradient({k: v.detach() for k, v in params.items()}, hidden.detach(), logits.detach(), weight, target)
+    closed = ma.gradient({k: v.detach() for k, v in params.items()}, hidden.detach(), logits.detach(), weight, target, rows)
     for (name, value), want in zip(params.items(), expected):
         assert closed[name].shape == value.shape
         assert torch.allclose(closed[name], want, rtol=1e-12, atol=1e-15), name
+
+
+def test_a_chunk_trains_on_its_training_pairs_alone():
+    """A chunk (one seed's members, training pairs listed first) gives the same logits, accuracies and gradient from
+    its training pairs alone as every pair in row-major order with the test pairs weighted zero (float64)."""
+    p, f, cells = 7, 0.6, [(0.0, 4), (0.5, 4), (1.0, 4)]
+    members = ma.Members(p, f, 16, cells)
+    members.params = {k: v.double() for k, v in members.params.items()}
+    members.weight, members.target = members.weight.double(), members.target.double()
+    (part,) = ma.seed_chunks(members, 16)
+    assert part.ids.tolist() == [0, 1, 2] and part.n_train == round(f * p * p)
+    order = torch.cat([torch.nonzero(members.train[0])[:, 0], torch.nonzero(~members.train[0])[:, 0]])
+    hidden, logits = ma.forward(members.params, members.rows)
+    whole = ma.gradient(members.params, hidden, logits, members.weight, members.target, members.rows)
+    n = part.n_train
+    part_hidden = ma.hidden_layer(part.params, part.rows)
+    assert torch.allclose(part_hidden, hidden[:, order], rtol=1e-12)
+    train_logits, test_logits = ma.readout(part.params, part_hidden[:, :n]), ma.readout(part.params, part_hidden[:, n:])
+    alone = ma.gradient(part.params, part_hidden[:, :n], train_logits, part.weight, part.target, part.train_rows)
+    for name, value in whole.items():
+        assert torch.allclose(alone[name], value, rtol=1e-12, atol=1e-15), name
+    test = ~members.train[0]
+    rule_right = logits.max(1).indices == members.rule
+    assert part.test_correct(test_logits).tolist() == (rule_right & test).sum(1).tolist()
+    guesses = logits.max(1).indices
+    kept, train = members.kept, members.train
+    right = guesses == members.labels
+    expected = torch.stack([ma._masked_mean(right, train & kept), ma._masked_mean(right, train & ~kept), ma._masked_mean(rule_right, train & ~kept)])
+    assert torch.equal(part.train_accuracies(train_logits).nan_to_num(-1), expected.nan_to_num(-1))
+
+
+def test_a_chunk_refuses_members_of_two_training_sets():
+    members = ma.Members(7, 0.6, 8, [(1.0, 0), (1.0, 1)])
+    with pytest.raises(ValueError, match="training set"):
+        ma.Chunk(members, [0, 1])
 
 
 def test_gradient_expectation_over_the_mixture_matches_a_monte_carlo():
@@ -77,14 +118,14 @@ def test_gradient_expectation_over_the_mixture_matches_a_monte_carlo():
     base = ma.Members(p, f, hidden, [(0.0, seed)])
     params = {k: v.double() for k, v in base.params.items()}
     weight, rule, random = base.weight.double(), ma.pairs(p)[1], base.labels[0].numpy()
-    hidden_, logits = ma.forward(params)
+    hidden_, logits = ma.forward(params, base.rows)
     rng = np.random.default_rng(0)
     for rho in (0.3, 0.8):
         draws = []
         for _ in range(3000):
             labels = torch.tensor(np.where(rng.random(p * p) < rho, rule, random))[None]
             target = (labels[:, None] == torch.arange(p)[:, None]) * weight[:, None]
-            draws.append(sum(g.pow(2).sum() for g in ma.gradient(params, hidden_, logits, weight, target).values()).item())
+            draws.append(sum(g.pow(2).sum() for g in ma.gradient(params, hidden_, logits, weight, target, base.rows).values()).item())
         finals = pd.DataFrame({"rho": [rho, 1.0, 0.0], "seed": seed, "norm_sq": 1.0, "jump_step": 1.0, "horizon": 1.0})
         expected = laws.declare(finals, ends)["grad_signal_expected"].iloc[0] * ends["g1_sq"].iloc[0]
         assert abs(np.mean(draws) - expected) < 4 * np.std(draws) / np.sqrt(len(draws)), rho

@@ -6,7 +6,7 @@ import torch
 
 from experiments.common import chunks, lookup_table
 from experiments.common.models import MODELS, init_ensemble
-from experiments.common.trainer import FusedAdam, TrainConfig, cosine_schedule, count_loss, train_on_counts
+from experiments.common.trainer import FusedAdam, TrainConfig, cosine_learning_rate, cosine_schedule, count_loss, train_on_counts
 from experiments.e1_loss_floor import run as loss_floor
 
 CONFIG = {"keys": 6, "rho": [0.0, 0.6], "samples_per_key": [40, 400], "steps": 200, "learning_rate": 0.05,
@@ -75,7 +75,7 @@ def test_fused_adam_takes_torch_adams_steps_on_the_cosine_schedule():
     gradients = [[torch.randn(p.shape, generator=generator) for p in start] for _ in range(6)]
     config = TrainConfig(steps=6, learning_rate=0.1)
     ours, theirs = [p.clone() for p in start], [p.clone().requires_grad_() for p in start]
-    adam = FusedAdam(ours, config)
+    adam = FusedAdam(ours, cosine_learning_rate(config))
     optimizer = torch.optim.Adam(theirs, lr=config.learning_rate, fused=True)
     schedule = cosine_schedule(optimizer, config.steps)
     for step, grads in enumerate(gradients):
@@ -87,6 +87,23 @@ def test_fused_adam_takes_torch_adams_steps_on_the_cosine_schedule():
     for a, b, p in zip(ours, theirs, start):
         assert not torch.equal(a, p)  # the steps moved something
         assert torch.equal(a, b.detach())  # bit for bit
+
+
+def test_fused_adamw_takes_torch_adamws_steps():
+    generator = torch.Generator().manual_seed(1)
+    start = [torch.randn(4, 6, generator=generator), torch.randn(5, generator=generator)]
+    gradients = [[torch.randn(p.shape, generator=generator) for p in start] for _ in range(6)]
+    ours, theirs = [p.clone() for p in start], [p.clone().requires_grad_() for p in start]
+    adam = FusedAdam(ours, lambda step: 0.05, weight_decay=0.7, decoupled=True)
+    optimizer = torch.optim.AdamW(theirs, lr=0.05, weight_decay=0.7, fused=True)
+    for step, grads in enumerate(gradients):
+        adam.step(grads, step)
+        for p, g in zip(theirs, grads):
+            p.grad = g
+        optimizer.step()
+    for a, b, p in zip(ours, theirs, start):
+        assert not torch.equal(a, p)
+        assert torch.equal(a, b.detach())  # bit for bit, weight decay included
 
 
 def test_chunks_change_no_members_training(monkeypatch):
