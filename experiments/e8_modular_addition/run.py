@@ -53,8 +53,8 @@ from experiments.common import chunks, runs
 from experiments.common.device import CPU, chunks_on, to_device
 from experiments.common.models import linear_init
 from experiments.common.progress import Progress
-from experiments.common.trainer import FusedAdam
 from experiments.common.streams import rng_for
+from experiments.common.trainer import FusedAdam
 from experiments.e8_modular_addition import laws
 from experiments.e8_modular_addition.spec import DIP_STEPS, HORIZON_FACTOR, JUMP_LEVEL
 

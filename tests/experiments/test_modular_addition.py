@@ -1,9 +1,10 @@
 """E8's data, trainer and laws: the rule's labels, the mixture frozen per pair and seed with the right fractions,
 nested training sets of the right size, the logits table against a direct computation, the closed-form
-gradient against autograd's, a chunk's backward on its training pairs alone against every pair's, the gradient's expectation over the mixture against a Monte Carlo, the additive
-memoriser against a direct count, a tiny run end to end (censored members as lower bounds), a run a pure
-function of config and seeds whatever its chunks, a bad config refused before training, and the middle's
-laws declared from the ends alone (pre-registration)."""
+gradient against autograd's, a chunk's backward on its training pairs alone against every pair's, the
+gradient's expectation over the mixture against a Monte Carlo, the additive memoriser against a direct count, a
+tiny run end to end (censored members as lower bounds), a run a pure function of config and seeds whatever its
+chunks, a bad config refused before training, and the middle's laws declared from the ends alone
+(pre-registration)."""
 import numpy as np
 import pandas as pd
 import pytest
