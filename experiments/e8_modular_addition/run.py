@@ -121,7 +121,9 @@ class PairRows:
     b: torch.Tensor
 
     @classmethod
-    def of(cls, members: int, p: int, a: torch.Tensor, b: torch.Tensor) -> "PairRows":
+    def of(cls, members: int, p: int, listed: torch.Tensor) -> "PairRows":
+        """The rows of the pairs ``listed`` by their row-major index a p + b, the same list for every member."""
+        a, b = listed // p, listed % p
         offset = torch.arange(members, device=a.device)[:, None] * (2 * p + 1)
         rows_a, rows_b = (a[None] + offset).reshape(-1), (b[None] + p + offset).reshape(-1)
         bags = torch.stack([rows_a, rows_b, (offset + 2 * p).expand(-1, len(a)).reshape(-1)], dim=1).reshape(-1)
@@ -193,8 +195,8 @@ class Members:
         self.labels = torch.tensor(np.stack([y for y, _ in drawn]), device=device)  # (E, p^2)
         self.kept = torch.tensor(np.stack([k for _, k in drawn]), device=device)  # (E, p^2) bool
         self.train = torch.tensor(np.stack([train_mask(s, p, fraction) for _, s in cells]), device=device)  # (E, p^2) bool
-        a, self.rule = (torch.tensor(v, device=device) for v in pairs(p))  # (p^2,)
-        self.rows = PairRows.of(len(cells), p, a, torch.arange(p * p, device=device) % p)
+        self.rule = torch.tensor(pairs(p)[1], device=device)  # (p^2,)
+        self.rows = PairRows.of(len(cells), p, torch.arange(p * p, device=device))
         self.params = to_device(batched(init_members([s for _, s in cells], p, hidden)), device)
         self.weight = self.train.to(self.params["b2"].dtype) / self.train.sum(1, keepdim=True)  # each training pair's share of the mean loss
         self.target = (self.labels[:, None] == torch.arange(p, device=device)[:, None]) * self.weight[:, None]  # (E, p, p^2): one-hot, classes first
@@ -213,8 +215,7 @@ class Chunk:
             raise ValueError(f"a chunk's members {ids} do not share a training set")
         order = torch.cat([torch.nonzero(train)[:, 0], torch.nonzero(~train)[:, 0]])
         n = self.n_train = int(train.sum())
-        a, b = order // p, order % p
-        self.rows, self.train_rows = PairRows.of(len(ids), p, a, b), PairRows.of(len(ids), p, a[:n], b[:n])
+        self.rows, self.train_rows = PairRows.of(len(ids), p, order), PairRows.of(len(ids), p, order[:n])
         self.labels, self.kept, self.rule = members.labels[self.ids][:, order], members.kept[self.ids][:, order], members.rule[order]
         self.weight, self.target = members.weight[self.ids][:, order[:n]], members.target[self.ids][:, :, order[:n]]
         self.params = {name: value[self.ids] for name, value in members.params.items()}  # copies: the chunk's own leaves

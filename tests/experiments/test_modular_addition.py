@@ -42,14 +42,9 @@ def test_training_sets_have_the_right_size_and_are_nested():
     assert not np.array_equal(small, ma.train_mask(2, 11, 0.3))
 
 
-def row_major(members: int, p: int) -> "ma.PairRows":
-    """Every pair (a, b) in row-major order, for ``members`` members."""
-    return ma.PairRows.of(members, p, torch.arange(p * p) // p, torch.arange(p * p) % p)
-
-
 def test_forward_equals_the_network_on_each_pair():
     params = ma.init_members([0, 1], 5, 6)
-    hidden, logits = ma.forward(ma.batched(params), row_major(2, 5))
+    hidden, logits = ma.forward(ma.batched(params), ma.PairRows.of(2, 5, torch.arange(25)))
     assert hidden.shape == (2, 25, 6) and logits.shape == (2, 5, 25)
     for a, b in [(3, 4), (0, 2)]:
         direct = torch.relu(params["embed_a"][1, a] + params["embed_b"][1, b] + params["b1"][1])
@@ -65,7 +60,7 @@ def test_closed_form_gradient_equals_autograd():
     train = torch.rand(members, p * p, generator=generator) < 0.6
     weight = train.double() / train.sum(1, keepdim=True)
     target = (labels[:, None] == torch.arange(p)[:, None]) * weight[:, None]
-    rows = row_major(members, p)
+    rows = ma.PairRows.of(members, p, torch.arange(p * p))
     hidden, logits = ma.forward(params, rows)
     assert 0.2 < (hidden > 0).double().mean() < 0.8  # the ReLU both passes and blocks
     losses = torch.nn.functional.cross_entropy(logits, labels, reduction="none")  # (E, p^2): classes on dim 1
